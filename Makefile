@@ -1,0 +1,60 @@
+# Makefile - thin wrapper over Meson: `make` builds build/hanipo, `make run` starts the honeypot on
+# the shipped config, `make test` runs every test (plain and ASan+UBSan builds) and ends with
+# "N passed, N failed".
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+CONFIG     ?= data/hanipo.conf
+PYTEST     := /usr/bin/python3 -m pytest
+
+.PHONY: all build run test deps-run deps-test unit e2e asan fuzz lint bench clean
+
+all: build
+
+deps-run:
+	@sh tools/deps.sh run
+
+deps-test:
+	@sh tools/deps.sh test
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+build: deps-run $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(BUILD_ASAN)/build.ninja:
+	CC=clang meson setup $(BUILD_ASAN) -Db_sanitize=address,undefined -Db_lundef=false \
+	    -Dbuildtype=debug
+
+run: build
+	mkdir -p var
+	./$(BUILD)/hanipo run -c $(CONFIG)
+
+# Every suite runs even when an earlier one fails; tools/test-summary.py adds them up.
+test: deps-test build $(BUILD_ASAN)/build.ninja
+	ninja -C $(BUILD_ASAN)
+	@rm -rf $(BUILD)/test-results && mkdir -p $(BUILD)/test-results
+	-meson test -C $(BUILD) --suite unit --suite fuzz --print-errorlogs
+	-meson test -C $(BUILD_ASAN) --suite unit --suite fuzz --print-errorlogs
+	-HANIPO_BIN=$(CURDIR)/$(BUILD)/hanipo $(PYTEST) -q tests/e2e \
+	    --junitxml=$(BUILD)/test-results/e2e.xml
+	-HANIPO_BIN=$(CURDIR)/$(BUILD_ASAN)/hanipo HANIPO_ASAN=1 $(PYTEST) -q tests/e2e \
+	    -m "not slow" --junitxml=$(BUILD)/test-results/e2e-asan.xml
+	@/usr/bin/python3 tools/test-summary.py $(BUILD)/meson-logs/testlog.json \
+	    $(BUILD_ASAN)/meson-logs/testlog.json $(BUILD)/test-results/e2e.xml \
+	    $(BUILD)/test-results/e2e-asan.xml
+
+unit: build
+	meson test -C $(BUILD) --suite unit --suite fuzz --print-errorlogs
+
+e2e: build
+	HANIPO_BIN=$(CURDIR)/$(BUILD)/hanipo $(PYTEST) -q tests/e2e
+
+lint:
+	@sh tools/lint-banned.sh
+
+bench: build
+	sh bench/http.sh
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN)

@@ -1,0 +1,56 @@
+/* cmd.h - sub-commands: one file each, one row in main.c's table; shared option and config handling. */
+#ifndef HNP_CMD_H
+#define HNP_CMD_H
+
+#include <stddef.h>
+
+#include "core/config.h"
+
+struct cmd {
+	const char	*name;
+	int		(*run)(int argc, char **argv);	/* argv[0] is the command name */
+	const char	*summary;			/* one line for `hanipo --help` */
+};
+
+/* Exit codes: 0 success, 1 a check found problems, 2 bad usage, config or input. */
+#define CMD_EXIT_OK	0
+#define CMD_EXIT_FAIL	1
+#define CMD_EXIT_USAGE	2
+
+#define CMD_MAX_OVERRIDES	128
+
+/* The options every command takes: -c FILE, -o section.key=value (repeatable). */
+struct cmd_common {
+	const char	*config_path;
+	const char	*overrides[CMD_MAX_OVERRIDES];
+	size_t		 noverrides;
+};
+
+/* getopt string and long options shared by every command; extend them in each command. */
+#define CMD_COMMON_OPTSTRING	"c:o:h"
+
+/*
+ * Handles a common option from a getopt loop: returns 1 when ch was one (recorded in cc), 0 when it
+ * was not, -1 on an error (message printed).
+ */
+int	cmd_common_opt(struct cmd_common *cc, int ch, const char *arg);
+/*
+ * Loads the configuration: cc->config_path, else $HANIPO_CONFIG, else ./hanipo.conf or
+ * /etc/hanipo/hanipo.conf when present, else the built-in defaults; then the -o overrides.
+ * Prints "file:line: message" and returns NULL on error (exit CMD_EXIT_USAGE).
+ */
+struct config *cmd_load_config(const struct cmd_common *cc);
+/* Which file cmd_load_config read, or "(built-in defaults)". */
+const char *cmd_config_source(void);
+
+/* Prints usage text (the command's, with the common options appended) to stdout or stderr. */
+void	cmd_usage(const char *usage, int to_stderr);
+
+int	cmd_run(int argc, char **argv);
+int	cmd_check(int argc, char **argv);
+int	cmd_version(int argc, char **argv);
+int	cmd_events(int argc, char **argv);
+int	cmd_tail(int argc, char **argv);
+int	cmd_stats(int argc, char **argv);
+
+#endif

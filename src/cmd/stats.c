@@ -1,0 +1,364 @@
+/* stats.c - `hanipo stats`: totals and rankings over a time window, as text tables or JSON. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "core/timeutil.h"
+#include "core/xmalloc.h"
+#include "share/escape.h"
+#include "store/query.h"
+
+#define STATS_DEFAULT_TOP	10
+#define STATS_DEFAULT_SINCE	"24h"
+#define STATS_MAX_KEYS		2
+
+static const char stats_usage[] =
+    "usage: hanipo stats [options]\n"
+    "Totals and rankings (paths, request lines, user agents, sources, rules, download URLs).\n"
+    "\n"
+    "  --since DURATION|TIME  window start: 24h (default), 7d, 2026-11-27[T06:00], @EPOCH\n"
+    "  --until DURATION|TIME  window end (default: now)\n"
+    "  --top N                rows per ranking (default 10; 0: all)\n"
+    "  --sensor NAME          only this sensor's events\n"
+    "  --json                 one JSON object instead of tables\n";
+
+enum {
+	OPT_SINCE = 256, OPT_UNTIL, OPT_TOP, OPT_SENSOR, OPT_JSON,
+};
+
+/* One ranking: grouped by keys over the window's events (of one kind, when set). */
+struct stats_table {
+	const char	*title;
+	const char	*name;			/* JSON member */
+	const char	*kind;			/* only events of this kind; NULL: all */
+	size_t		 nkeys;
+	const char	*keys[STATS_MAX_KEYS];	/* query_top keys */
+	const char	*cols[STATS_MAX_KEYS];	/* column headers and JSON member names */
+	size_t		 width[STATS_MAX_KEYS];	/* column budgets */
+	int		 integer[STATS_MAX_KEYS];	/* a JSON integer when the value is one */
+	int		 all;			/* every value (a breakdown), not --top */
+};
+
+static const struct stats_table stats_tables[] = {
+	{ "events by protocol", "by_proto", NULL, 1, { "proto" }, { "proto" }, { 16 }, { 0 }, 1 },
+	{ "events by kind", "by_kind", NULL, 1, { "kind" }, { "kind" }, { 24 }, { 0 }, 1 },
+	{ "top paths", "paths", "request", 1, { "$.path" }, { "path" }, { 80 }, { 0 }, 0 },
+	{ "top request lines", "request_lines", "request", 2, { "$.method", "$.uri" },
+	    { "method", "uri" }, { 16, 80 }, { 0, 0 }, 0 },
+	{ "top user agents", "user_agents", "request", 1, { "$.user_agent" },
+	    { "user_agent" }, { 100 }, { 0 }, 0 },
+	{ "top sources", "sources", NULL, 1, { "src_ip" }, { "src_ip" }, { 46 }, { 0 }, 0 },
+	{ "top rules", "rules", "request", 2, { "$.rule", "$.rule_note" }, { "rule", "note" },
+	    { 10, 80 }, { 1, 0 }, 0 },
+	{ "top download URLs", "download_urls", "download_url", 1, { "$.url" }, { "url" },
+	    { 100 }, { 0 }, 0 },
+};
+#define NTABLES	(sizeof(stats_tables) / sizeof(stats_tables[0]))
+
+struct stats_totals {
+	int64_t		 events, connections, requests, sources;
+};
+
+/* Parses a non-negative decimal count. Returns 0, or -1. */
+static int
+stats_count_arg(const char *s, int64_t *out)
+{
+	long long	 v;
+	char		*end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+stats_totals(sqlite3 *db, const struct query_filter *win, struct stats_totals *t, char *err,
+    size_t errlen)
+{
+	struct query_filter	 f = *win;
+
+	if (query_count(db, &f, NULL, &t->events, err, errlen) == -1 ||
+	    query_count(db, &f, "src_ip", &t->sources, err, errlen) == -1)
+		return -1;
+	f.kind = "connect";
+	if (query_count(db, &f, NULL, &t->connections, err, errlen) == -1)
+		return -1;
+	f.kind = "request";
+	return query_count(db, &f, NULL, &t->requests, err, errlen);
+}
+
+static int
+stats_rank(sqlite3 *db, const struct query_filter *win, const struct stats_table *tb,
+    int64_t top, struct query_rank **r, size_t *n, char *err, size_t errlen)
+{
+	struct query_filter	 f = *win;
+
+	f.kind = tb->kind;
+	return query_top(db, &f, tb->keys, tb->nkeys, tb->all ? 0 : (size_t)top, r, n, err,
+	    errlen);
+}
+
+/* A JSON value for a ranked key: an integer when asked and it is one, else a string. */
+static json_t *
+stats_json_value(const struct query_rank *r, size_t k, int integer)
+{
+	long long	 v;
+	char		*end;
+
+	if (r->val[k] == NULL)
+		return json_null();
+	if (integer && r->len[k] > 0 && r->len[k] < 20) {
+		errno = 0;
+		v = strtoll(r->val[k], &end, 10);
+		if (errno == 0 && *end == '\0')
+			return json_integer(v);
+	}
+	return evt_json_bytes(r->val[k], r->len[k]);
+}
+
+static void
+stats_print_table(const struct stats_table *tb, const struct query_rank *r, size_t n)
+{
+	char		**cells, tmp[1024], num[32];
+	size_t		 i, k, w, cw = strlen("count"), kw[STATS_MAX_KEYS];
+
+	printf("\n%s\n", tb->title);
+	if (n == 0) {
+		printf("  (none)\n");
+		return;
+	}
+	cells = xcalloc(n * tb->nkeys, sizeof(*cells));
+	for (k = 0; k < tb->nkeys; k++)
+		kw[k] = esc_width(tb->cols[k]);
+	for (i = 0; i < n; i++) {
+		w = (size_t)snprintf(num, sizeof(num), "%lld", (long long)r[i].count);
+		if (w > cw)
+			cw = w;
+		for (k = 0; k < tb->nkeys; k++) {
+			if (r[i].val[k] == NULL)
+				w = esc_trunc(tmp, sizeof(tmp), "-", 1);
+			else
+				w = esc_cell(tmp, sizeof(tmp), r[i].val[k], r[i].len[k],
+				    tb->width[k]);
+			cells[i * tb->nkeys + k] = xstrdup(tmp);
+			if (w > kw[k])
+				kw[k] = w;
+		}
+	}
+	printf("  ");
+	esc_fput_pad(stdout, "count", cw, 1);
+	for (k = 0; k < tb->nkeys; k++) {
+		printf("  ");
+		esc_fput_pad(stdout, tb->cols[k], k + 1 < tb->nkeys ? kw[k] : 0, 0);
+	}
+	putchar('\n');
+	for (i = 0; i < n; i++) {
+		snprintf(num, sizeof(num), "%lld", (long long)r[i].count);
+		printf("  ");
+		esc_fput_pad(stdout, num, cw, 1);
+		for (k = 0; k < tb->nkeys; k++) {
+			printf("  ");
+			esc_fput_pad(stdout, cells[i * tb->nkeys + k],
+			    k + 1 < tb->nkeys ? kw[k] : 0, 0);
+		}
+		putchar('\n');
+	}
+	for (i = 0; i < n * tb->nkeys; i++)
+		free(cells[i]);
+	free(cells);
+}
+
+static json_t *
+stats_json_table(const struct stats_table *tb, const struct query_rank *r, size_t n)
+{
+	json_t	*a = json_array(), *o;
+	size_t	 i, k;
+
+	for (i = 0; i < n; i++) {
+		o = json_object();
+		for (k = 0; k < tb->nkeys; k++)
+			json_object_set_new(o, tb->cols[k],
+			    stats_json_value(&r[i], k, tb->integer[k]));
+		json_object_set_new(o, "count", json_integer(r[i].count));
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static void
+stats_print_header(const struct query_filter *win, int64_t until, const char *sensor,
+    const struct stats_totals *t)
+{
+	char	 a[40], b[40], s[256];
+
+	time_format_iso(win->since, a, sizeof(a));
+	time_format_iso(until, b, sizeof(b));
+	printf("window  %s .. %s%s\n", a, b, win->until ? "" : " (now)");
+	if (sensor != NULL) {
+		esc_cell(s, sizeof(s), sensor, strlen(sensor), 64);
+		printf("sensor  %s\n", s);
+	}
+	printf("\ntotals\n");
+	printf("  events       %lld\n", (long long)t->events);
+	printf("  connections  %lld\n", (long long)t->connections);
+	printf("  requests     %lld\n", (long long)t->requests);
+	printf("  sources      %lld\n", (long long)t->sources);
+}
+
+static json_t *
+stats_json_header(const struct query_filter *win, int64_t until, const char *sensor,
+    const struct stats_totals *t)
+{
+	json_t	*o = json_object(), *w = json_object(), *tot = json_object();
+	char	 iso[40];
+
+	json_object_set_new(w, "since", json_integer(win->since));
+	json_object_set_new(w, "since_time",
+	    json_string(time_format_iso(win->since, iso, sizeof(iso))));
+	json_object_set_new(w, "until", json_integer(until));
+	json_object_set_new(w, "until_time",
+	    json_string(time_format_iso(until, iso, sizeof(iso))));
+	json_object_set_new(w, "sensor", sensor ? evt_json_bytes(sensor, strlen(sensor)) :
+	    json_null());
+	json_object_set_new(o, "window", w);
+	json_object_set_new(tot, "events", json_integer(t->events));
+	json_object_set_new(tot, "connections", json_integer(t->connections));
+	json_object_set_new(tot, "requests", json_integer(t->requests));
+	json_object_set_new(tot, "sources", json_integer(t->sources));
+	json_object_set_new(o, "totals", tot);
+	return o;
+}
+
+int
+cmd_stats(int argc, char **argv)
+{
+	static const struct option	 longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "sensor", required_argument, NULL, OPT_SENSOR },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 } };
+	struct cmd_common		 cc = { 0 };
+	struct query_filter		 win;
+	struct stats_totals		 tot;
+	struct query_rank		*r;
+	struct config			*cfg = NULL;
+	sqlite3				*db = NULL;
+	json_t				*out = NULL, *top = NULL;
+	char				 err[1024], *s;
+	int64_t				 now = time_now_us(), ntop = STATS_DEFAULT_TOP;
+	size_t				 i, n;
+	int				 ch, rc, json = 0, status = CMD_EXIT_USAGE;
+
+	memset(&win, 0, sizeof(win));
+	time_parse_point(STATS_DEFAULT_SINCE, now, &win.since);
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":" CMD_COMMON_OPTSTRING, longopts, NULL)) != -1) {
+		if ((rc = cmd_common_opt(&cc, ch, optarg)) == 1)
+			continue;
+		if (rc == -1)
+			return CMD_EXIT_USAGE;
+		switch (ch) {
+		case 'h':
+			cmd_usage(stats_usage, 0);
+			return CMD_EXIT_OK;
+		case OPT_SINCE:
+		case OPT_UNTIL:
+			if (time_parse_point(optarg, now,
+			    ch == OPT_SINCE ? &win.since : &win.until) == -1) {
+				fprintf(stderr, "hanipo stats: --%s: bad time \"%s\" (a duration "
+				    "such as 24h, an ISO 8601 time or @EPOCH)\n",
+				    ch == OPT_SINCE ? "since" : "until", optarg);
+				return CMD_EXIT_USAGE;
+			}
+			break;
+		case OPT_TOP:
+			if (stats_count_arg(optarg, &ntop) == -1) {
+				fprintf(stderr, "hanipo stats: --top: bad value \"%s\" (a number "
+				    ">= 0; 0: all)\n", optarg);
+				return CMD_EXIT_USAGE;
+			}
+			break;
+		case OPT_SENSOR:
+			win.sensor = optarg;
+			break;
+		case OPT_JSON:
+			json = 1;
+			break;
+		case ':':
+			fprintf(stderr, "hanipo stats: option %s needs a value\n",
+			    argv[optind - 1]);
+			return CMD_EXIT_USAGE;
+		default:
+			if (optopt != 0)
+				fprintf(stderr, "hanipo stats: unknown option -%c\n", optopt);
+			else
+				fprintf(stderr, "hanipo stats: unknown option %s\n",
+				    argv[optind - 1]);
+			fprintf(stderr, "(hanipo stats --help lists the options)\n");
+			return CMD_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "hanipo stats: unexpected argument \"%s\"\n", argv[optind]);
+		return CMD_EXIT_USAGE;
+	}
+	if ((cfg = cmd_load_config(&cc)) == NULL)
+		return CMD_EXIT_USAGE;
+	if ((db = query_open_store(config_get(cfg, "store", "path"), err, sizeof(err))) == NULL) {
+		fprintf(stderr, "hanipo: %s\n", err);
+		goto out;
+	}
+	status = CMD_EXIT_FAIL;
+	if (stats_totals(db, &win, &tot, err, sizeof(err)) == -1) {
+		fprintf(stderr, "hanipo stats: %s\n", err);
+		goto out;
+	}
+	if (json) {
+		out = stats_json_header(&win, win.until ? win.until : now, win.sensor, &tot);
+		top = json_object();
+	} else
+		stats_print_header(&win, win.until ? win.until : now, win.sensor, &tot);
+	for (i = 0; i < NTABLES; i++) {
+		if (stats_rank(db, &win, &stats_tables[i], ntop, &r, &n, err, sizeof(err)) == -1) {
+			fprintf(stderr, "hanipo stats: %s: %s\n", stats_tables[i].title, err);
+			goto out;
+		}
+		if (!json)
+			stats_print_table(&stats_tables[i], r, n);
+		else
+			json_object_set_new(stats_tables[i].all ? out : top, stats_tables[i].name,
+			    stats_json_table(&stats_tables[i], r, n));
+		query_rank_free(r, n);
+	}
+	if (json) {
+		json_object_set(out, "top", top);
+		if ((s = json_dumps(out, JSON_INDENT(2) | JSON_ENSURE_ASCII)) != NULL) {
+			puts(s);
+			free(s);
+		}
+	}
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		fprintf(stderr, "hanipo stats: write error: %s\n", strerror(errno));
+		goto out;
+	}
+	status = CMD_EXIT_OK;
+out:
+	json_decref(top);
+	json_decref(out);
+	sqlite3_close(db);
+	config_free(cfg);
+	return status;
+}

@@ -1,0 +1,312 @@
+/* evt.c - creating, hashing, freeing events and their JSON form. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include "core/buf.h"
+#include "core/limits.h"
+#include "core/timeutil.h"
+#include "core/xmalloc.h"
+#include "core/evt.h"
+
+static void
+evt_copy(char *dst, size_t len, const char *src)
+{
+	size_t	 n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+struct evt *
+evt_new(const char *sensor, const char *proto, const char *kind, json_t *fields)
+{
+	struct evt	*ev = xcalloc(1, sizeof(*ev));
+
+	ev->ts = time_now_us();
+	ulid_make(ev->id, ev->ts);
+	ev->sensor = xstrdup(sensor ? sensor : "");
+	evt_copy(ev->proto, sizeof(ev->proto), proto);
+	evt_copy(ev->kind, sizeof(ev->kind), kind);
+	ev->fields = fields ? fields : json_object();
+	ev->tags = json_array();
+	return ev;
+}
+
+void
+evt_set_payload(struct evt *ev, const void *p, size_t len, uint64_t total)
+{
+	free(ev->payload);
+	if (len > HNP_MAX_PAYLOAD_BYTES)
+		len = HNP_MAX_PAYLOAD_BYTES;
+	ev->payload = xmalloc(len ? len : 1);
+	memcpy(ev->payload, p, len);
+	ev->payload_len = len;
+	ev->payload_total = total < len ? len : total;
+	ev->payload_sha256[0] = '\0';
+}
+
+static EVP_MD		*evt_sha256_md;
+static pthread_once_t	 evt_sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+evt_sha256_init(void)
+{
+	evt_sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+static _Thread_local EVP_MD_CTX	*evt_hash_ctx;
+
+void
+evt_hash_done(void)
+{
+	EVP_MD_CTX_free(evt_hash_ctx);
+	evt_hash_ctx = NULL;
+}
+
+void
+evt_hash(struct evt *ev)
+{
+	EVP_MD_CTX			*ctx;
+	static const char		 hex[] = "0123456789abcdef";
+	uint8_t				 md[EVP_MAX_MD_SIZE];
+	unsigned int			 mdlen = 0, i;
+
+	if (ev->payload == NULL || ev->payload_sha256[0] != '\0')
+		return;
+	/* One fetched digest and one context per thread: SHA256() fetches on every call. */
+	pthread_once(&evt_sha256_once, evt_sha256_init);
+	if (evt_hash_ctx == NULL)
+		evt_hash_ctx = EVP_MD_CTX_new();
+	ctx = evt_hash_ctx;
+	if (ctx == NULL || evt_sha256_md == NULL ||
+	    EVP_DigestInit_ex2(ctx, evt_sha256_md, NULL) != 1 ||
+	    EVP_DigestUpdate(ctx, ev->payload, ev->payload_len) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32) {
+		SHA256(ev->payload, ev->payload_len, md);
+		mdlen = 32;
+	}
+	for (i = 0; i < mdlen; i++) {
+		ev->payload_sha256[2 * i] = hex[md[i] >> 4];
+		ev->payload_sha256[2 * i + 1] = hex[md[i] & 15];
+	}
+	ev->payload_sha256[64] = '\0';
+}
+
+void
+evt_free(struct evt *ev)
+{
+	if (ev == NULL)
+		return;
+	free(ev->sensor);
+	json_decref(ev->fields);
+	json_decref(ev->tags);
+	free(ev->payload);
+	free(ev);
+}
+
+char *
+evt_base64(const uint8_t *p, size_t len)
+{
+	char	*out = xmalloc(4 * ((len + 2) / 3) + 1);
+	int	 n;
+
+	n = EVP_EncodeBlock((unsigned char *)out, p, (int)len);
+	out[n < 0 ? 0 : n] = '\0';
+	return out;
+}
+
+json_t *
+evt_to_json(const struct evt *ev, int with_payload)
+{
+	char	 iso[40];
+	json_t	*o = json_object();
+
+	json_object_set_new(o, "id", json_string(ev->id));
+	json_object_set_new(o, "ts", json_integer(ev->ts));
+	json_object_set_new(o, "time", json_string(time_format_iso(ev->ts, iso, sizeof(iso))));
+	json_object_set_new(o, "sensor", json_string(ev->sensor));
+	json_object_set_new(o, "session", json_string(ev->session));
+	json_object_set_new(o, "proto", json_string(ev->proto));
+	json_object_set_new(o, "kind", json_string(ev->kind));
+	json_object_set_new(o, "src_ip", json_string(ev->src_ip));
+	json_object_set_new(o, "src_port", json_integer(ev->src_port));
+	json_object_set_new(o, "dst_ip", json_string(ev->dst_ip));
+	json_object_set_new(o, "dst_port", json_integer(ev->dst_port));
+	json_object_set(o, "fields", ev->fields);
+	if (ev->payload != NULL) {
+		if (with_payload) {
+			char	*b64 = evt_base64(ev->payload, ev->payload_len);
+
+			json_object_set_new(o, "payload", json_string(b64));
+			free(b64);
+		}
+		json_object_set_new(o, "payload_len", json_integer((json_int_t)ev->payload_total));
+		json_object_set_new(o, "payload_sha256", json_string(ev->payload_sha256));
+	}
+	json_object_set(o, "tags", ev->tags);
+	return o;
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not one. */
+static size_t
+evt_utf8_seq(const uint8_t *p, size_t len)
+{
+	uint8_t	 c = p[0];
+	size_t	 n, i;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (len < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+json_t *
+evt_json_bytes(const void *src, size_t len)
+{
+	const uint8_t	*p = src;
+	uint8_t		*out;
+	size_t		 i = 0, o = 0, n;
+	json_t		*j;
+
+	out = xmalloc(len * 3 + 1);
+	while (i < len) {
+		if ((n = evt_utf8_seq(p + i, len - i)) == 0) {
+			out[o++] = 0xef;
+			out[o++] = 0xbf;
+			out[o++] = 0xbd;
+			i++;
+			continue;
+		}
+		memcpy(out + o, p + i, n);
+		o += n;
+		i += n;
+	}
+	j = json_stringn((const char *)out, o);
+	free(out);
+	return j ? j : json_string("");
+}
+
+static void
+evt_dump_string(struct buf *b, const char *s, size_t len)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i, run = 0;
+	char			 esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+
+	buf_append(b, "\"", 1);
+	for (i = 0; i < len; i++) {
+		unsigned char	 c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(b, s + run, i - run);
+		run = i + 1;
+		if (c == '"')
+			buf_append(b, "\\\"", 2);
+		else if (c == '\\')
+			buf_append(b, "\\\\", 2);
+		else if (c == '\n')
+			buf_append(b, "\\n", 2);
+		else if (c == '\r')
+			buf_append(b, "\\r", 2);
+		else if (c == '\t')
+			buf_append(b, "\\t", 2);
+		else {
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			buf_append(b, esc, 6);
+		}
+	}
+	buf_append(b, s + run, len - run);
+	buf_append(b, "\"", 1);
+}
+
+static void
+evt_dump_int(struct buf *b, json_int_t v)
+{
+	char			 tmp[24];
+	size_t			 i = sizeof(tmp);
+	unsigned long long	 u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		tmp[--i] = '-';
+	buf_append(b, tmp + i, sizeof(tmp) - i);
+}
+
+int
+evt_json_dump(const json_t *j, struct buf *b)
+{
+	const char	*key;
+	json_t		*v;
+	size_t		 i, n = 0;
+	char		 num[40];
+
+	switch (json_typeof(j)) {
+	case JSON_OBJECT:
+		buf_append(b, "{", 1);
+		json_object_foreach((json_t *)j, key, v) {
+			if (n++ > 0)
+				buf_append(b, ",", 1);
+			evt_dump_string(b, key, strlen(key));
+			buf_append(b, ":", 1);
+			evt_json_dump(v, b);
+		}
+		buf_append(b, "}", 1);
+		break;
+	case JSON_ARRAY:
+		buf_append(b, "[", 1);
+		json_array_foreach(j, i, v) {
+			if (i > 0)
+				buf_append(b, ",", 1);
+			evt_json_dump(v, b);
+		}
+		buf_append(b, "]", 1);
+		break;
+	case JSON_STRING:
+		evt_dump_string(b, json_string_value(j), json_string_length(j));
+		break;
+	case JSON_INTEGER:
+		evt_dump_int(b, json_integer_value(j));
+		break;
+	case JSON_REAL:
+		snprintf(num, sizeof(num), "%.17g", json_real_value(j));
+		buf_append(b, num, strlen(num));
+		break;
+	case JSON_TRUE:
+		buf_append(b, "true", 4);
+		break;
+	case JSON_FALSE:
+		buf_append(b, "false", 5);
+		break;
+	case JSON_NULL:
+		buf_append(b, "null", 4);
+		break;
+	}
+	return b->len == b->max ? -1 : 0;
+}

@@ -1,0 +1,38 @@
+/* limits.h - every cap and timeout default in one place; config may lower them, never remove them. */
+#ifndef HNP_LIMITS_H
+#define HNP_LIMITS_H
+
+/* Connections. */
+#define HNP_MAX_CONNECTIONS		4096	/* open sessions, all listeners */
+#define HNP_MAX_CONNECTIONS_HARD	65536	/* what config may raise max_connections to */
+#define HNP_MAX_CONN_PER_SOURCE		64	/* open sessions from one address */
+#define HNP_FD_RESERVE			16	/* descriptors kept free for the store, logs */
+#define HNP_ACCEPT_PAUSE_MS		500	/* pause accepting on EMFILE/ENFILE */
+#define HNP_LISTEN_BACKLOG		1024
+#define HNP_MAX_LISTENERS		64	/* host:port values per sensor */
+
+/* Time per session (seconds). */
+#define HNP_IDLE_TIMEOUT		30	/* no byte received */
+#define HNP_TOTAL_TIMEOUT		120	/* whole session */
+#define HNP_MAX_TIMEOUT			3600	/* what config may raise either to */
+
+/* HTTP. */
+#define HNP_MAX_HTTP_HEADER_BYTES	(64 * 1024)	/* request line + headers */
+#define HNP_MAX_HTTP_BODY_BYTES		(1024 * 1024)	/* body kept; the rest is cut */
+#define HNP_MAX_HTTP_HEADERS		100		/* header lines parsed */
+#define HNP_MAX_HTTP_REQUESTS		100		/* requests per connection */
+#define HNP_MAX_HTTP_PENDING_OUT	(256 * 1024)	/* replies queued for a slow reader */
+
+#define HNP_READ_CHUNK			16384		/* bytes per read() */
+
+/* Events and the store. */
+#define HNP_MAX_PAYLOAD_BYTES		(1024 * 1024 + 64 * 1024)	/* raw bytes kept per event */
+#define HNP_MAX_SENSOR_NAME		63
+#define HNP_MAX_FIELDS_JSON		(4 * 1024 * 1024)	/* an event's fields as JSON */
+#define HNP_MAX_QUEUED_EVENTS		200000	/* events waiting for the writer */
+#define HNP_MAX_BATCH_EVENTS		4096	/* events per transaction */
+
+/* Config files. */
+#define HNP_MAX_CONFIG_VALUE		4096
+
+#endif

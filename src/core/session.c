@@ -1,0 +1,551 @@
+/*
+ * session.c - the life of one connection: a capped input buffer fed to the protocol, idle and total
+ * timers the protocol cannot disarm, connect/close events, replies held until their event is
+ * durable, per-source accounting, and one close path.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "core/buf.h"
+#include "core/limits.h"
+#include "core/listener.h"
+#include "core/log.h"
+#include "core/session.h"
+#include "core/timeutil.h"
+#include "core/xmalloc.h"
+#include "proto/proto.h"
+
+struct session {
+	struct service		*svc;
+	const struct proto	*proto;
+	void			*ctx;
+	int			 fd;
+	struct event		*rev;		/* readable, or idle timeout */
+	struct event		*wev;		/* writable, armed only while out is not empty */
+	struct event		*total_timer;
+	char			 id[ULID_LEN + 1];
+	char			 src_ip[EVT_IP_LEN], dst_ip[EVT_IP_LEN];
+	uint16_t		 src_port, dst_port;
+	struct buf		 in;		/* received, not yet consumed by the protocol */
+	struct buf		 out;		/* released replies the socket has not taken yet */
+	struct buf		 pending;	/* replies waiting for their event to be durable */
+	int64_t			 start_us;
+	uint64_t		 bytes_in, bytes_out;
+	int64_t			 wait_seq;
+	char			*close_reason;	/* close once everything is written */
+	int			 closing;
+	int			 eof;		/* the peer will send no more */
+	int			 in_read;	/* inside the read callback */
+	struct source		*source;
+	TAILQ_ENTRY(session)	 all;
+	TAILQ_ENTRY(session)	 waiting;
+	int			 is_waiting;
+};
+
+/* Open sessions per source address (for max_connections_per_source). */
+struct source {
+	char			 ip[EVT_IP_LEN];
+	unsigned		 count;
+	struct source		*next;
+};
+
+#define SOURCE_BUCKETS	4096
+
+struct session_env		 session_env;
+static TAILQ_HEAD(, session)	 sessions_all = TAILQ_HEAD_INITIALIZER(sessions_all);
+static TAILQ_HEAD(, session)	 sessions_waiting = TAILQ_HEAD_INITIALIZER(sessions_waiting);
+static struct source		*source_table[SOURCE_BUCKETS];
+
+static unsigned
+source_hash(const char *ip)
+{
+	unsigned	 h = 2166136261u;
+
+	for (; *ip; ip++)
+		h = (h ^ (unsigned char)*ip) * 16777619u;
+	return h % SOURCE_BUCKETS;
+}
+
+static struct source *
+source_get(const char *ip, int create)
+{
+	unsigned	 h = source_hash(ip);
+	struct source	*src;
+
+	for (src = source_table[h]; src != NULL; src = src->next)
+		if (strcmp(src->ip, ip) == 0)
+			return src;
+	if (!create)
+		return NULL;
+	src = xcalloc(1, sizeof(*src));
+	snprintf(src->ip, sizeof(src->ip), "%s", ip);
+	src->next = source_table[h];
+	source_table[h] = src;
+	return src;
+}
+
+static void
+source_release(struct source *src)
+{
+	struct source	**pp;
+
+	if (--src->count > 0)
+		return;
+	for (pp = &source_table[source_hash(src->ip)]; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == src) {
+			*pp = src->next;
+			free(src);
+			return;
+		}
+}
+
+/* Dotted quad of an IPv4 address (inet_ntop goes through sprintf: 1.7k instructions). */
+static void
+session_ipv4(const uint8_t *a, char *ip, size_t iplen)
+{
+	char	 tmp[16];
+	size_t	 o = 0;
+	int	 i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned	 v = a[i];
+
+		if (i > 0)
+			tmp[o++] = '.';
+		if (v >= 100)
+			tmp[o++] = (char)('0' + v / 100);
+		if (v >= 10)
+			tmp[o++] = (char)('0' + v / 10 % 10);
+		tmp[o++] = (char)('0' + v % 10);
+	}
+	tmp[o] = '\0';
+	snprintf(ip, iplen, "%s", tmp);
+}
+
+/* Numeric address and port of a socket address. */
+static void
+session_addr(const struct sockaddr *sa, char *ip, size_t iplen, uint16_t *port)
+{
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6	*s6 = (const struct sockaddr_in6 *)sa;
+
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+			session_ipv4(&s6->sin6_addr.s6_addr[12], ip, iplen);
+		else
+			inet_ntop(AF_INET6, &s6->sin6_addr, ip, (socklen_t)iplen);
+		*port = ntohs(s6->sin6_port);
+	} else if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in	*s4 = (const struct sockaddr_in *)sa;
+
+		session_ipv4((const uint8_t *)&s4->sin_addr, ip, iplen);
+		*port = ntohs(s4->sin_port);
+	} else {
+		snprintf(ip, iplen, "?");
+		*port = 0;
+	}
+}
+
+struct evt *
+session_evt(struct session *s, const char *kind, json_t *fields)
+{
+	struct evt	*ev = evt_new(session_env.sensor, s->proto->name, kind, fields);
+
+	memcpy(ev->session, s->id, sizeof(ev->session));
+	memcpy(ev->src_ip, s->src_ip, sizeof(ev->src_ip));
+	memcpy(ev->dst_ip, s->dst_ip, sizeof(ev->dst_ip));
+	ev->src_port = s->src_port;
+	ev->dst_port = s->dst_port;
+	return ev;
+}
+
+int64_t
+session_emit(struct session *s, struct evt *ev)
+{
+	return session_env.emit(session_env.emit_arg, ev);
+}
+
+static void	session_free_cb(evutil_socket_t, short, void *);
+
+static void
+session_unwait(struct session *s)
+{
+	if (s->is_waiting) {
+		TAILQ_REMOVE(&sessions_waiting, s, waiting);
+		s->is_waiting = 0;
+	}
+}
+
+void
+session_close(struct session *s, const char *reason)
+{
+	json_t	*f;
+
+	if (s->closing)
+		return;
+	s->closing = 1;
+	session_unwait(s);
+	f = json_pack("{s:s, s:I, s:I, s:I}", "reason", reason,
+	    "duration_ms", (json_int_t)((time_now_us() - s->start_us) / 1000),
+	    "bytes_in", (json_int_t)s->bytes_in, "bytes_out", (json_int_t)s->bytes_out);
+	session_emit(s, session_evt(s, "close", f));
+	if (s->proto->on_close != NULL)
+		s->proto->on_close(s, s->ctx);
+	TAILQ_REMOVE(&sessions_all, s, all);
+	session_env.open--;
+	listener_pause_all(0);
+	source_release(s->source);
+	s->source = NULL;
+	event_del(s->rev);
+	event_del(s->wev);
+	event_del(s->total_timer);
+	close(s->fd);
+	s->fd = -1;
+	/* Free on the next loop turn: callers up the stack may still hold s. */
+	event_base_once(session_env.base, -1, EV_TIMEOUT, session_free_cb, s, NULL);
+}
+
+static void
+session_free_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session	*s = arg;
+
+	event_free(s->rev);
+	event_free(s->wev);
+	event_free(s->total_timer);
+	buf_free(&s->in);
+	buf_free(&s->out);
+	buf_free(&s->pending);
+	free(s->close_reason);
+	free(s->ctx);
+	free(s);
+}
+
+int
+session_closing(const struct session *s)
+{
+	return s->closing;
+}
+
+/* Writes what the socket takes now; queues the rest (capped) for the write event. */
+static int
+session_send(struct session *s, const uint8_t *p, size_t len)
+{
+	ssize_t	 n = 0;
+
+	if (s->out.len == 0) {
+		n = write(s->fd, p, len);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+				session_close(s, "reset");
+				return -1;
+			}
+			n = 0;
+		}
+		s->bytes_out += (size_t)n;
+		if ((size_t)n == len)
+			return 0;
+	}
+	if (buf_append(&s->out, p + n, len - (size_t)n) == -1) {
+		session_close(s, "output_overflow");
+		return -1;
+	}
+	event_add(s->wev, NULL);
+	return 0;
+}
+
+/* Sends pending replies whose events are durable, then closes if asked to and all is out. */
+static void
+session_release(struct session *s)
+{
+	if (s->closing)
+		return;
+	if (s->pending.len > 0 && s->wait_seq <= session_env.committed) {
+		session_unwait(s);
+		if (session_send(s, s->pending.data, s->pending.len) == -1)
+			return;
+		buf_consume(&s->pending, s->pending.len);
+	}
+	if (s->close_reason != NULL && s->pending.len == 0 && s->out.len == 0)
+		session_close(s, s->close_reason);
+}
+
+int
+session_reply(struct session *s, int64_t seq, const void *data, size_t len)
+{
+	if (s->closing)
+		return -1;
+	if (seq < 0) {
+		session_close(s, "store_full");
+		return -1;
+	}
+	if (seq > s->wait_seq)
+		s->wait_seq = seq;
+	if (s->pending.len == 0 && s->wait_seq <= session_env.committed)
+		return session_send(s, data, len);
+	if (s->pending.len + s->out.len + len > s->pending.max ||
+	    buf_append(&s->pending, data, len) == -1) {
+		session_close(s, "output_overflow");
+		return -1;
+	}
+	if (!s->is_waiting) {
+		TAILQ_INSERT_TAIL(&sessions_waiting, s, waiting);
+		s->is_waiting = 1;
+	}
+	return 0;
+}
+
+void
+session_close_after_reply(struct session *s, const char *reason)
+{
+	if (s->closing || s->close_reason != NULL)
+		return;
+	s->close_reason = xstrdup(reason);
+	/* Nothing more will be read: stop listening for input. */
+	event_del(s->rev);
+	if (!s->in_read)
+		session_release(s);
+}
+
+void
+session_committed(int64_t committed)
+{
+	struct session	*s, *next;
+
+	session_env.committed = committed;
+	for (s = TAILQ_FIRST(&sessions_waiting); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, waiting);
+		if (s->wait_seq <= committed)
+			session_release(s);
+	}
+}
+
+/* Feeds buffered input to the protocol until it stops consuming. */
+static void
+session_feed(struct session *s)
+{
+	ssize_t	 n;
+
+	while (s->in.len > 0 && !s->closing && s->close_reason == NULL) {
+		n = s->proto->on_read(s, s->ctx, s->in.data, s->in.len);
+		if (s->closing)
+			return;
+		if (n < 0) {
+			session_close_after_reply(s, "protocol_error");
+			return;
+		}
+		if (n == 0)
+			break;
+		buf_consume(&s->in, (size_t)n);
+	}
+	/* Full and still wanting more: the core records it, the handler never stalls (H4). */
+	if (!s->closing && s->close_reason == NULL && s->in.len > 0 && buf_room(&s->in) == 0) {
+		if (s->proto->on_incomplete != NULL)
+			s->proto->on_incomplete(s, s->ctx, s->in.data, s->in.len, "oversize");
+		buf_consume(&s->in, s->in.len);
+		session_close_after_reply(s, "oversize");
+	}
+}
+
+/* The peer went away or a timeout fired: record any partial input, then close. */
+static void
+session_end(struct session *s, const char *why)
+{
+	if (s->closing)
+		return;
+	if (s->in.len > 0 && s->close_reason == NULL && s->proto->on_incomplete != NULL)
+		s->proto->on_incomplete(s, s->ctx, s->in.data, s->in.len, why);
+	buf_consume(&s->in, s->in.len);
+	session_close(s, why);
+}
+
+/* End of input: record a partial message; replies already gated still go out (half-close). */
+static void
+session_eof(struct session *s)
+{
+	s->eof = 1;
+	event_del(s->rev);
+	if (s->close_reason == NULL && s->in.len > 0 && s->proto->on_incomplete != NULL)
+		s->proto->on_incomplete(s, s->ctx, s->in.data, s->in.len, "eof");
+	buf_consume(&s->in, s->in.len);
+	if (s->closing)
+		return;
+	if (s->pending.len > 0 || s->out.len > 0) {
+		if (s->close_reason == NULL)
+			s->close_reason = xstrdup("eof");
+	} else
+		session_close(s, s->close_reason ? s->close_reason : "eof");
+}
+
+static void
+session_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session	*s = arg;
+	static uint8_t	 rbuf[HNP_READ_CHUNK];	/* loop thread only */
+	size_t		 room;
+	ssize_t		 n;
+
+	if (what & EV_TIMEOUT) {
+		session_end(s, "idle_timeout");
+		return;
+	}
+	if ((room = buf_room(&s->in)) == 0) {
+		session_feed(s);	/* full: records it and closes */
+		return;
+	}
+	if (room > sizeof(rbuf))
+		room = sizeof(rbuf);
+	/* Read into shared space, keep only what came: an idle session holds no read buffer. */
+	n = read(fd, rbuf, room);
+	if (n == 0) {
+		session_eof(s);
+		return;
+	}
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			session_end(s, "reset");
+		return;
+	}
+	if (buf_append(&s->in, rbuf, (size_t)n) == -1) {
+		session_close(s, "out_of_memory");
+		return;
+	}
+	s->bytes_in += (size_t)n;
+	s->in_read = 1;
+	session_feed(s);
+	s->in_read = 0;
+	if (!s->closing)
+		session_release(s);
+}
+
+static void
+session_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct session	*s = arg;
+	ssize_t		 n;
+
+	if (s->out.len > 0) {
+		n = write(fd, s->out.data, s->out.len);
+		if (n < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				session_close(s, "reset");
+			return;
+		}
+		s->bytes_out += (size_t)n;
+		buf_consume(&s->out, (size_t)n);
+	}
+	if (s->out.len == 0) {
+		event_del(s->wev);
+		if (s->close_reason != NULL && s->pending.len == 0)
+			session_close(s, s->close_reason);
+	}
+}
+
+static void
+session_total_cb(evutil_socket_t fd, short what, void *arg)
+{
+	session_end(arg, "total_timeout");
+}
+
+struct session *
+session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t peerlen)
+{
+	struct session		*s;
+	struct sockaddr_storage	 local;
+	socklen_t		 llen = sizeof(local);
+	struct timeval		 idle = { (time_t)svc->idle_s, 0 };
+	struct timeval		 total = { (time_t)svc->total_s, 0 };
+
+	s = xcalloc(1, sizeof(*s));
+	s->svc = svc;
+	s->proto = svc->proto;
+	s->fd = fd;
+	s->start_us = time_now_us();
+	ulid_make(s->id, s->start_us);
+	session_addr(peer, s->src_ip, sizeof(s->src_ip), &s->src_port);
+	if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
+		session_addr((struct sockaddr *)&local, s->dst_ip, sizeof(s->dst_ip), &s->dst_port);
+	buf_init(&s->in, s->proto->max_input ? s->proto->max_input(svc) : 65536);
+	buf_init(&s->out, HNP_MAX_HTTP_PENDING_OUT);
+	buf_init(&s->pending, HNP_MAX_HTTP_PENDING_OUT);
+	s->ctx = s->proto->ctx_size ? xcalloc(1, s->proto->ctx_size) : NULL;
+	s->rev = event_new(session_env.base, fd, EV_READ | EV_PERSIST, session_read_cb, s);
+	s->wev = event_new(session_env.base, fd, EV_WRITE | EV_PERSIST, session_write_cb, s);
+	s->total_timer = evtimer_new(session_env.base, session_total_cb, s);
+	if (s->rev == NULL || s->wev == NULL || s->total_timer == NULL) {
+		close(fd);
+		session_free_cb(-1, 0, s);
+		return NULL;
+	}
+	s->source = source_get(s->src_ip, 1);
+	s->source->count++;
+	session_env.open++;
+	TAILQ_INSERT_TAIL(&sessions_all, s, all);
+	evtimer_add(s->total_timer, &total);
+	event_add(s->rev, &idle);
+
+	session_emit(s, session_evt(s, "connect", NULL));
+	if (s->proto->on_accept != NULL && s->proto->on_accept(s, s->ctx) == -1)
+		session_close(s, "refused");
+	return s;
+}
+
+/* Whether a new connection from peer may be admitted under the global and per-source caps. */
+int
+session_admit(const struct sockaddr *peer)
+{
+	char		 ip[EVT_IP_LEN];
+	uint16_t	 port;
+	struct source	*src;
+
+	if (session_env.open >= session_env.max_conn)
+		return 0;
+	session_addr(peer, ip, sizeof(ip), &port);
+	src = source_get(ip, 0);
+	return src == NULL || src->count < session_env.max_per_source;
+}
+
+void
+session_close_all(const char *reason)
+{
+	struct session	*s;
+
+	while ((s = TAILQ_FIRST(&sessions_all)) != NULL)
+		session_close(s, reason);
+}
+
+const char *
+session_id(const struct session *s)
+{
+	return s->id;
+}
+
+const char *
+session_src_ip(const struct session *s)
+{
+	return s->src_ip;
+}
+
+uint16_t
+session_src_port(const struct session *s)
+{
+	return s->src_port;
+}
+
+uint16_t
+session_dst_port(const struct session *s)
+{
+	return s->dst_port;
+}
+
+struct service *
+session_service(const struct session *s)
+{
+	return s->svc;
+}

@@ -1,0 +1,15 @@
+/* ulid.h - ULIDs: 26-character, time-sortable unique ids for events and sessions. */
+#ifndef HNP_ULID_H
+#define HNP_ULID_H
+
+#include <stdint.h>
+
+#define ULID_LEN	26
+
+/*
+ * Writes a NUL-terminated ULID for time ts_us (microseconds since the epoch) into out[ULID_LEN + 1].
+ * Ids made by one process are strictly increasing, even within one millisecond.
+ */
+void	ulid_make(char out[ULID_LEN + 1], int64_t ts_us);
+
+#endif

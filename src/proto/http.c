@@ -1,0 +1,662 @@
+/*
+ * http.c - the HTTP sensor, answering as WOWHoneypot does for the same art directory (rules in
+ * descending id, default pages otherwise, its header order and Server header), with its bugs fixed:
+ * Content-Length in bytes, no body for HEAD, keep-alive and pipelining, every request recorded
+ * (malformed, cut short, not UTF-8) with its exact bytes, and every reply sent only after its event
+ * is durable.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "core/buf.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/session.h"
+#include "core/xmalloc.h"
+#include "proto/parse/http_req.h"
+#include "proto/proto.h"
+#include "rules/rules.h"
+
+static const struct config_key http_config_keys[] = {
+	{ "http", "listen", CFG_LIST, 0, 0, "0.0.0.0:8080", "addresses to listen on (host:port)" },
+	{ "http", "rules", CFG_STR, 0, 0, "data/art",
+	    "WOWHoneypot art directory (mrrules.xml, default/, huntrules.txt)" },
+	{ "http", "server_header", CFG_STR, 0, 0, "Apache", "Server header of every reply" },
+	{ "http", "max_header_bytes", CFG_SIZE, 256, HNP_MAX_HTTP_HEADER_BYTES, "64k",
+	    "request line and headers" },
+	{ "http", "max_body_bytes", CFG_SIZE, 0, HNP_MAX_HTTP_BODY_BYTES, "1m",
+	    "request body kept; a longer body is cut and the connection closed" },
+	{ "http", "max_requests", CFG_INT, 1, HNP_MAX_HTTP_REQUESTS, "100",
+	    "requests per connection (keep-alive)" },
+	{ "http", "keepalive", CFG_BOOL, 0, 0, "true",
+	    "keep connections open between requests (WOWHoneypot: false)" },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+/* Loaded once per service; replaced whole on SIGHUP. */
+struct http_state {
+	struct rules	*rules;
+	char		*server;
+	size_t		 max_head, max_body;
+	unsigned	 max_requests;
+	int		 keepalive;
+	uint64_t	 rnd;
+};
+
+/*
+ * Scratch space for one request at a time (the loop is single-threaded): reused so a request costs
+ * no allocation for its rule-view URI, header block and reply; shrunk when a big one passes.
+ */
+static struct {
+	struct buf	 uri, hdrs, reply;
+	int		 ready;
+} http_scratch;
+
+#define HTTP_SCRATCH_KEEP	(64 * 1024)
+
+static void
+http_scratch_reset(void)
+{
+	struct buf	*bufs[] = { &http_scratch.uri, &http_scratch.hdrs, &http_scratch.reply };
+	size_t		 i;
+
+	if (!http_scratch.ready) {
+		buf_init(&http_scratch.uri, HNP_MAX_HTTP_HEADER_BYTES * 3);
+		buf_init(&http_scratch.hdrs, HNP_MAX_HTTP_HEADER_BYTES * 2);
+		buf_init(&http_scratch.reply, HNP_MAX_HTTP_PENDING_OUT);
+		http_scratch.ready = 1;
+	}
+	for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++) {
+		if (bufs[i]->cap > HTTP_SCRATCH_KEEP)
+			buf_free(bufs[i]);
+		bufs[i]->len = 0;
+	}
+}
+
+struct http_ctx {
+	int			 have_head;
+	size_t			 scan_from;	/* where to resume looking for the end of the head */
+	size_t			 head_len;
+	int64_t			 content_length;
+	unsigned		 flags;
+	struct http_chunked	 chunked;
+	struct buf		 body;		/* decoded chunked body */
+	int			 sent_continue;
+	unsigned		 nrequests;
+};
+
+static const char *
+http_reason(int status)
+{
+	static const struct { int code; const char *text; } reasons[] = {
+		{ 100, "Continue" }, { 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
+		{ 204, "No Content" }, { 206, "Partial Content" },
+		{ 301, "Moved Permanently" }, { 302, "Found" }, { 303, "See Other" },
+		{ 304, "Not Modified" }, { 307, "Temporary Redirect" },
+		{ 400, "Bad Request" }, { 401, "Unauthorized" }, { 403, "Forbidden" },
+		{ 404, "Not Found" }, { 405, "Method Not Allowed" }, { 408, "Request Timeout" },
+		{ 413, "Request Entity Too Large" }, { 414, "Request-URI Too Long" },
+		{ 431, "Request Header Fields Too Large" }, { 500, "Internal Server Error" },
+		{ 501, "Not Implemented" }, { 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (reasons[i].code == status)
+			return reasons[i].text;
+	return "Unknown";
+}
+
+static uint32_t
+http_random(struct http_state *st)
+{
+	/* xorshift64*: default-page choice only, not security. */
+	st->rnd ^= st->rnd >> 12;
+	st->rnd ^= st->rnd << 25;
+	st->rnd ^= st->rnd >> 27;
+	return (uint32_t)((st->rnd * 2685821657736338717ULL) >> 32);
+}
+
+static int
+http_load(struct http_state **out, const struct config *cfg, char *err, size_t errlen)
+{
+	struct http_state	*st = xcalloc(1, sizeof(*st));
+	char			 why[1024];
+
+	if (rules_load(config_get(cfg, "http", "rules"), &st->rules, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s (from %s: [http] rules)", why,
+		    config_origin(cfg, "http", "rules"));
+		free(st);
+		return -1;
+	}
+	st->server = xstrdup(config_get(cfg, "http", "server_header"));
+	st->max_head = (size_t)config_int(cfg, "http", "max_header_bytes");
+	st->max_body = (size_t)config_int(cfg, "http", "max_body_bytes");
+	st->max_requests = (unsigned)config_int(cfg, "http", "max_requests");
+	st->keepalive = config_bool(cfg, "http", "keepalive");
+	if (getrandom(&st->rnd, sizeof(st->rnd), 0) != sizeof(st->rnd) || st->rnd == 0)
+		st->rnd = (uint64_t)time(NULL) | 1;
+	*out = st;
+	return 0;
+}
+
+static void
+http_state_free(struct http_state *st)
+{
+	if (st == NULL)
+		return;
+	rules_free(st->rules);
+	free(st->server);
+	free(st);
+}
+
+static int
+http_init(struct service *svc, const struct config *cfg, char *err, size_t errlen)
+{
+	struct http_state	*st;
+
+	if (http_load(&st, cfg, err, errlen) == -1)
+		return -1;
+	svc->state = st;
+	log_info("http: %zu rules, %zu default pages from %s", rules_count(st->rules),
+	    rules_default_count(st->rules), config_get(cfg, "http", "rules"));
+	return 0;
+}
+
+static int
+http_reload(struct service *svc, const struct config *cfg, char *err, size_t errlen)
+{
+	struct http_state	*st;
+
+	if (http_load(&st, cfg, err, errlen) == -1)
+		return -1;
+	http_state_free(svc->state);
+	svc->state = st;
+	log_info("http: reloaded %zu rules", rules_count(st->rules));
+	return 0;
+}
+
+static void
+http_fini(struct service *svc)
+{
+	http_state_free(svc->state);
+	svc->state = NULL;
+}
+
+static size_t
+http_max_input(struct service *svc)
+{
+	struct http_state	*st = svc->state;
+
+	return st->max_head + st->max_body;
+}
+
+/* Appends "Date: <now>\r\n" ("Fri, 27 Nov 2026 06:37:58 GMT"), formatted once per second. */
+static void
+http_date(struct buf *b)
+{
+	static char	 line[64];
+	static size_t	 len;
+	static time_t	 last;
+	time_t		 now = time(NULL);
+	struct tm	 tm;
+
+	if (now != last || len == 0) {
+		gmtime_r(&now, &tm);
+		len = strftime(line, sizeof(line), "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
+		last = now;
+	}
+	buf_append(b, line, len);
+}
+
+static void
+http_put(struct buf *b, const char *s)
+{
+	buf_append(b, s, strlen(s));
+}
+
+static void
+http_put_header(struct buf *b, const char *name, const char *value)
+{
+	http_put(b, name);
+	buf_append(b, ": ", 2);
+	http_put(b, value);
+	buf_append(b, "\r\n", 2);
+}
+
+/*
+ * Builds a reply in WOWHoneypot's header order: Date, the rule's headers, Server unless the rule
+ * set one, Content-Type unless set, Content-Length (bytes), then Connection when closing.
+ */
+static void
+http_build_reply(struct buf *b, struct http_state *st, const char *version, int status,
+    const struct rule_header *hdrs, size_t nhdrs, const uint8_t *body, size_t body_len,
+    int head, int closing)
+{
+	size_t	 i;
+	int	 has_server = 0, has_type = 0;
+
+	char	 num[32];
+
+	http_put(b, version);
+	snprintf(num, sizeof(num), " %d ", status);
+	http_put(b, num);
+	http_put(b, http_reason(status));
+	buf_append(b, "\r\n", 2);
+	http_date(b);
+	for (i = 0; i < nhdrs; i++) {
+		if (strcmp(hdrs[i].name, "Server") == 0)
+			has_server = 1;
+		if (strcmp(hdrs[i].name, "Content-Type") == 0)
+			has_type = 1;
+		if (strcasecmp(hdrs[i].name, "Content-Length") == 0)
+			continue;	/* we count the bytes ourselves */
+		http_put_header(b, hdrs[i].name, hdrs[i].value);
+	}
+	if (!has_server)
+		http_put_header(b, "Server", st->server);
+	if (!has_type)
+		http_put(b, "Content-Type: text/html\r\n");
+	snprintf(num, sizeof(num), "%zu", body_len);
+	http_put_header(b, "Content-Length", num);
+	if (closing)
+		http_put(b, "Connection: close\r\n");
+	buf_append(b, "\r\n", 2);
+	if (!head)
+		buf_append(b, body, body_len);
+}
+
+/* Apache's page for a request it cannot parse. */
+static const char http_400_body[] =
+    "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n"
+    "<title>400 Bad Request</title>\n</head><body>\n<h1>Bad Request</h1>\n"
+    "<p>Your browser sent a request that this server could not understand.<br />\n</p>\n"
+    "</body></html>\n";
+
+static void
+http_reply_400(struct session *s, struct http_state *st, int64_t seq)
+{
+	struct buf	 b;
+
+	buf_init(&b, 4096);
+	http_build_reply(&b, st, "HTTP/1.1", 400, NULL, 0, (const uint8_t *)http_400_body,
+	    sizeof(http_400_body) - 1, 0, 1);
+	session_reply(s, seq, b.data, b.len);
+	buf_free(&b);
+	session_close_after_reply(s, "bad_request");
+}
+
+static json_t *
+http_span_json(struct http_span sp)
+{
+	return evt_json_bytes(sp.p, sp.len);
+}
+
+/* The target as WOWHoneypot's rules see it: spaces as %20, '"' as %22. */
+static void
+http_rule_uri(struct buf *b, struct http_span t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t.len; i++) {
+		if (t.p[i] == ' ')
+			buf_append(b, "%20", 3);
+		else if (t.p[i] == '"')
+			buf_append(b, "%22", 3);
+		else
+			buf_append(b, t.p + i, 1);
+	}
+}
+
+struct http_hunt_arg {
+	struct session	*s;
+	const char	*request_id;
+	int64_t		 last_seq;
+};
+
+static void
+http_hunt_cb(void *arg, const char *tool, const char *url, size_t url_len)
+{
+	struct http_hunt_arg	*ha = arg;
+	json_t			*f = json_object();
+	int64_t			 seq;
+
+	json_object_set_new(f, "url", evt_json_bytes(url, url_len));
+	json_object_set_new(f, "tool", json_string(tool));
+	json_object_set_new(f, "request", json_string(ha->request_id));
+	seq = session_emit(ha->s, session_evt(ha->s, "download_url", f));
+	if (seq > ha->last_seq)
+		ha->last_seq = seq;
+}
+
+static void
+http_flags_json(json_t *f, unsigned flags)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ HTTP_F_BARE_LF, "bare_lf" }, { HTTP_F_NO_VERSION, "no_version" },
+		{ HTTP_F_CHUNKED, "chunked" }, { HTTP_F_BAD_LENGTH, "bad_length" },
+		{ HTTP_F_TOO_MANY_HEADERS, "too_many_headers" },
+		{ HTTP_F_BAD_HEADER, "bad_header" }, { HTTP_F_BINARY, "binary" },
+		{ HTTP_F_EXPECT_CONTINUE, "expect_continue" },
+	};
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (flags & names[i].bit)
+			json_array_append_new(a, json_string(names[i].name));
+	if (json_array_size(a) > 0)
+		json_object_set_new(f, "flags", a);
+	else
+		json_decref(a);
+}
+
+/* The path part of a target (before '?'), for rankings. */
+static struct http_span
+http_path(struct http_span t)
+{
+	const uint8_t	*q = memchr(t.p, '?', t.len);
+
+	if (q != NULL)
+		t.len = (size_t)(q - t.p);
+	return t;
+}
+
+/*
+ * Records and answers one request whose raw bytes are in[0..raw_len): head parsed into r, body
+ * (decoded) in body[0..body_len). truncated: the body was cut at the cap (or why != NULL: the
+ * connection ended before the request was complete, so nothing is answered).
+ */
+static void
+http_handle(struct session *s, struct http_ctx *c, struct http_state *st,
+    const struct http_req *r, const uint8_t *raw, size_t raw_len, uint64_t raw_total,
+    const uint8_t *body, size_t body_len, int truncated, const char *why)
+{
+	struct rules_request		 mr;
+	const struct rule_response	*resp = NULL;
+	struct buf			*uri = &http_scratch.uri, *hdrs = &http_scratch.hdrs;
+	struct buf			*reply = &http_scratch.reply;
+	json_t				*f;
+	struct evt			*ev;
+	struct http_hunt_arg		 hunt;
+	size_t				 i;
+	int64_t				 seq;
+	int				 bad, closing, status;
+	char				 version[16], reqid[ULID_LEN + 1];
+
+	bad = (r->flags & (HTTP_F_NO_VERSION | HTTP_F_BINARY)) != 0;
+	c->nrequests++;
+	http_scratch_reset();
+	http_rule_uri(uri, r->target);
+	for (i = 0; i < r->nheaders; i++) {
+		if (i > 0)
+			buf_append(hdrs, "\n", 1);
+		buf_append(hdrs, r->headers[i].name.p, r->headers[i].name.len);
+		buf_append(hdrs, ": ", 2);
+		buf_append(hdrs, r->headers[i].value.p, r->headers[i].value.len);
+	}
+	if (!bad && why == NULL) {
+		memset(&mr, 0, sizeof(mr));
+		mr.method = r->method.p;
+		mr.method_len = r->method.len;
+		mr.uri = uri->data ? uri->data : (const uint8_t *)"";
+		mr.uri_len = uri->len;
+		mr.headers = hdrs->data ? hdrs->data : (const uint8_t *)"";
+		mr.headers_len = hdrs->len;
+		mr.body = body;
+		mr.body_len = body_len;
+		mr.has_body = body_len > 0 || (r->flags & HTTP_F_CHUNKED);
+		resp = rules_match(st->rules, &mr);
+		if (resp == NULL)
+			resp = rules_default(st->rules, http_random(st));
+	}
+	status = bad ? 400 : resp ? resp->status : 200;
+	closing = bad || truncated || !st->keepalive || c->nrequests >= st->max_requests ||
+	    (r->flags & (HTTP_F_CONN_CLOSE | HTTP_F_BAD_LENGTH)) ||
+	    ((r->flags & HTTP_F_HTTP10) && !(r->flags & HTTP_F_KEEP_ALIVE)) ||
+	    !(r->flags & (HTTP_F_HTTP10 | HTTP_F_HTTP11));
+
+	f = json_object();
+	json_object_set_new(f, "method", http_span_json(r->method));
+	json_object_set_new(f, "uri", http_span_json(r->target));
+	json_object_set_new(f, "path", http_span_json(http_path(r->target)));
+	json_object_set_new(f, "version", http_span_json(r->version));
+	if (r->host.len)
+		json_object_set_new(f, "host", http_span_json(r->host));
+	if (r->user_agent.len)
+		json_object_set_new(f, "user_agent", http_span_json(r->user_agent));
+	json_object_set_new(f, "headers", json_integer((json_int_t)r->nheaders));
+	json_object_set_new(f, "body_len", json_integer((json_int_t)body_len));
+	http_flags_json(f, r->flags);
+	if (why != NULL)
+		json_object_set_new(f, "incomplete", json_string(why));
+	else {
+		json_object_set_new(f, "status", json_integer(status));
+		if (resp != NULL && resp->id != 0) {
+			json_object_set_new(f, "rule", json_integer(resp->id));
+			if (resp->note)
+				json_object_set_new(f, "rule_note", json_string(resp->note));
+		} else if (resp != NULL && resp->note)
+			json_object_set_new(f, "page", json_string(resp->note));
+	}
+	if (truncated)
+		json_object_set_new(f, "truncated", json_true());
+	ev = session_evt(s, "request", f);
+	evt_set_payload(ev, raw, raw_len, raw_total);
+	memcpy(reqid, ev->id, sizeof(reqid));
+	hunt.s = s;
+	hunt.request_id = reqid;
+	seq = session_emit(s, ev);
+	hunt.last_seq = seq;
+	if (seq >= 0)
+		rules_hunt(st->rules, raw, raw_len, http_hunt_cb, &hunt);
+	if (why != NULL)
+		return;		/* cut short: recorded, nobody to answer */
+	if (bad) {
+		http_reply_400(s, st, hunt.last_seq);
+		return;
+	}
+	snprintf(version, sizeof(version), "%.*s",
+	    (int)(r->flags & (HTTP_F_HTTP10 | HTTP_F_HTTP11) ? r->version.len : 0),
+	    r->version.p);
+	if (version[0] == '\0')
+		snprintf(version, sizeof(version), "HTTP/1.1");
+	if (resp != NULL)
+		http_build_reply(reply, st, version, status, resp->headers, resp->nheaders,
+		    resp->body, resp->body_len, (r->flags & HTTP_F_HEAD) != 0, closing);
+	else
+		http_build_reply(reply, st, version, 200, NULL, 0, (const uint8_t *)"", 0,
+		    (r->flags & HTTP_F_HEAD) != 0, closing);
+	session_reply(s, hunt.last_seq, reply->data, reply->len);
+	if (closing)
+		session_close_after_reply(s, "done");
+}
+
+/* Records bytes that are not an HTTP request (TLS on the plain port, garbage) and answers 400. */
+static void
+http_not_http(struct session *s, struct http_state *st, const uint8_t *in, size_t len,
+    const char *why)
+{
+	const char	*kind = http_sniff(in, len);
+	json_t		*f = json_object();
+	struct evt	*ev;
+	int64_t		 seq;
+
+	json_object_set_new(f, "detected", json_string(kind ? kind : "unknown"));
+	if (why != NULL)
+		json_object_set_new(f, "incomplete", json_string(why));
+	else
+		json_object_set_new(f, "status", json_integer(400));
+	ev = session_evt(s, "payload", f);
+	evt_set_payload(ev, in, len, len);
+	seq = session_emit(s, ev);
+	if (why == NULL || strcmp(why, "oversize") == 0)
+		http_reply_400(s, st, seq);
+}
+
+static void
+http_reset(struct http_ctx *c)
+{
+	c->have_head = 0;
+	c->scan_from = 0;
+	c->head_len = 0;
+	c->content_length = -1;
+	c->flags = 0;
+	c->sent_continue = 0;
+	buf_free(&c->body);
+}
+
+/* Where the head ends (just past the blank line), searching from c->scan_from; 0 if not yet. */
+static size_t
+http_find_head_end(struct http_ctx *c, const uint8_t *in, size_t len)
+{
+	size_t	 i = c->scan_from > 3 ? c->scan_from - 3 : 0;
+
+	/* Skip leading blank lines as the parser does. */
+	for (; i < len; i++) {
+		if (in[i] != '\n')
+			continue;
+		if (i + 1 < len && in[i + 1] == '\n')
+			return i + 2;
+		if (i + 2 < len && in[i + 1] == '\r' && in[i + 2] == '\n')
+			return i + 3;
+	}
+	c->scan_from = len;
+	return 0;
+}
+
+static ssize_t
+http_on_read(struct session *s, void *vctx, const uint8_t *in, size_t len)
+{
+	struct http_ctx		*c = vctx;
+	struct http_state	*st = session_service(s)->state;
+	struct http_req		 r;
+	const char		*sniff;
+	size_t			 need, body_have;
+	int			 rc;
+
+	if (!c->have_head) {
+		/* Bytes that can't be HTTP: wait for the whole TLS record, then record it. */
+		sniff = http_sniff(in, len);
+		if (sniff != NULL && strcmp(sniff, "tls") == 0 && in[0] == 0x16) {
+			need = len >= 5 ? 5 + (((size_t)in[3] << 8) | in[4]) : 5;
+			if (len < need)
+				return 0;
+			http_not_http(s, st, in, len, NULL);	/* the record and whatever followed */
+			return (ssize_t)len;
+		}
+		if (http_find_head_end(c, in, len) == 0 && len < st->max_head)
+			return 0;
+		rc = http_req_parse(in, len, st->max_head, &r);
+		if (rc == HTTP_PARSE_MORE)
+			return 0;
+		if (rc == HTTP_PARSE_TOO_BIG) {
+			http_not_http(s, st, in, len < st->max_head ? len : st->max_head,
+			    "oversize");
+			return (ssize_t)len;
+		}
+		if (rc == HTTP_PARSE_NOT_HTTP) {
+			http_not_http(s, st, in, len, NULL);
+			return (ssize_t)len;
+		}
+		c->have_head = 1;
+		c->head_len = r.head_len;
+		c->content_length = r.content_length;
+		c->flags = r.flags;
+		if (c->flags & HTTP_F_CHUNKED) {
+			http_chunked_init(&c->chunked);
+			buf_init(&c->body, st->max_body);
+		}
+	}
+	body_have = len - c->head_len;
+	if ((c->flags & (HTTP_F_EXPECT_CONTINUE)) && !c->sent_continue && body_have == 0 &&
+	    (c->content_length > 0 || (c->flags & HTTP_F_CHUNKED))) {
+		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+		c->sent_continue = 1;
+		session_reply(s, 0, cont, sizeof(cont) - 1);
+	}
+	if (c->flags & HTTP_F_CHUNKED) {
+		size_t	 before = c->chunked.consumed;
+		uint8_t	*out;
+		int	 cut;
+
+		/* The decoder writes into body's storage, which is sized to max_body up front. */
+		if (c->body.cap < st->max_body && st->max_body > 0) {
+			out = realloc(c->body.data, st->max_body);
+			if (out == NULL)
+				return -1;
+			c->body.data = out;
+			c->body.cap = st->max_body;
+		}
+		rc = http_chunked_feed(&c->chunked, in + c->head_len + before,
+		    body_have - before, c->body.data, st->max_body);
+		c->body.len = c->chunked.out_len;
+		if (rc == 0 && c->chunked.dropped == 0 && len < st->max_head + st->max_body)
+			return 0;
+		http_req_parse(in, c->head_len, c->head_len, &r);
+		need = c->head_len + c->chunked.consumed;
+		cut = rc != 1 || c->chunked.dropped > 0;
+		/* A cut body keeps as many raw bytes as a cut Content-Length body would. */
+		http_handle(s, c, st, &r, in,
+		    cut && need > c->head_len + st->max_body ? c->head_len + st->max_body : need,
+		    need, c->body.data, c->body.len, cut, NULL);
+		if (rc == -1)
+			session_close_after_reply(s, "bad_chunked");
+	} else {
+		uint64_t	 cl = c->content_length > 0 ? (uint64_t)c->content_length : 0;
+		int		 cut = cl > st->max_body;
+		size_t		 want = cut ? st->max_body : (size_t)cl;
+
+		if (body_have < want)
+			return 0;
+		http_req_parse(in, c->head_len, c->head_len, &r);
+		need = c->head_len + want;
+		http_handle(s, c, st, &r, in, need, c->head_len + cl, in + c->head_len, want,
+		    cut, NULL);
+	}
+	http_reset(c);
+	return (ssize_t)need;
+}
+
+static void
+http_on_incomplete(struct session *s, void *vctx, const uint8_t *in, size_t len,
+    const char *why)
+{
+	struct http_ctx		*c = vctx;
+	struct http_state	*st = session_service(s)->state;
+	struct http_req		 r;
+
+	if (c->have_head && http_req_parse(in, c->head_len, c->head_len, &r) ==
+	    HTTP_PARSE_DONE) {
+		size_t	 body = len - c->head_len;
+
+		http_handle(s, c, st, &r, in, len, len,
+		    (c->flags & HTTP_F_CHUNKED) ? c->body.data : in + c->head_len,
+		    (c->flags & HTTP_F_CHUNKED) ? c->body.len : body, 1, why);
+	} else
+		http_not_http(s, st, in, len, why);
+	http_reset(c);
+}
+
+static void
+http_on_close(struct session *s, void *vctx)
+{
+	http_reset(vctx);
+}
+
+const struct proto proto_http = {
+	.name = "http",
+	.default_listen = "0.0.0.0:8080",
+	.config_keys = http_config_keys,
+	.ctx_size = sizeof(struct http_ctx),
+	.init = http_init,
+	.reload = http_reload,
+	.fini = http_fini,
+	.on_read = http_on_read,
+	.on_incomplete = http_on_incomplete,
+	.on_close = http_on_close,
+	.max_input = http_max_input,
+};

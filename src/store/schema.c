@@ -1,0 +1,86 @@
+/* schema.c - the events table, its indexes, and versioned migrations (PRAGMA user_version). */
+#include <stdio.h>
+
+#include "store/schema.h"
+
+/* migrations[i] takes the schema from version i to i + 1. Append only; never edit a shipped one. */
+static const char *const migrations[] = {
+	"CREATE TABLE events ("
+	"  seq INTEGER PRIMARY KEY,"		/* local insertion order: tail follows it */
+	"  id TEXT NOT NULL UNIQUE,"		/* ULID: the dedupe key across machines */
+	"  ts INTEGER NOT NULL,"		/* µs since the epoch, UTC */
+	"  sensor TEXT NOT NULL,"
+	"  session TEXT NOT NULL,"
+	"  proto TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  src_ip TEXT NOT NULL,"
+	"  src_port INTEGER NOT NULL,"
+	"  dst_ip TEXT NOT NULL,"
+	"  dst_port INTEGER NOT NULL,"
+	"  fields TEXT NOT NULL DEFAULT '{}',"	/* JSON object */
+	"  payload BLOB,"			/* raw bytes, capped */
+	"  payload_len INTEGER NOT NULL DEFAULT 0,"	/* bytes received */
+	"  payload_sha256 TEXT,"		/* of the stored bytes */
+	"  tags TEXT NOT NULL DEFAULT '[]'"	/* JSON array of signature ids */
+	");"
+	"CREATE INDEX events_ts ON events(ts);"
+	"CREATE INDEX events_src ON events(src_ip, ts);",
+};
+
+int
+schema_migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	int		 version = 0, i, n = (int)(sizeof(migrations) / sizeof(migrations[0]));
+	char		*msg = NULL, sql[64];
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > n) {
+		snprintf(err, errlen, "store schema version %d is newer than this hanipo (%d)",
+		    version, n);
+		return -1;
+	}
+	if (version == n)
+		return 0;
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, &msg) != SQLITE_OK)
+		goto fail;
+	for (i = version; i < n; i++)
+		if (sqlite3_exec(db, migrations[i], NULL, NULL, &msg) != SQLITE_OK) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			goto fail;
+		}
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", n);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		goto fail;
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "store migration failed: %s", msg ? msg : sqlite3_errmsg(db));
+	sqlite3_free(msg);
+	return -1;
+}
+
+sqlite3 *
+schema_open_existing(const char *path, char *err, size_t errlen)
+{
+	sqlite3	*db = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open store: %s", path,
+		    db ? sqlite3_errmsg(db) : "out of memory");
+		sqlite3_close(db);
+		return NULL;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	if (schema_migrate(db, err, errlen) == -1) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}

@@ -1,0 +1,307 @@
+/*
+ * sink_accesslog.c - WOWHoneypot's access_log and hunting.log formats, so users' scripts keep working:
+ * "[YYYY-MM-DD HH:MM:SS+0900] ip host "request line" status mrrid|False base64(raw request)".
+ * Unlike WOWHoneypot, the base64 holds the exact bytes received and control bytes in the request
+ * line are written as \xHH (no log injection).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xmalloc.h"
+#include "store/sink.h"
+#include "store/sink_file.h"
+
+struct accesslog {
+	struct sink_file	 access, hunting;
+	int			 offset_s;
+	char			*sep;
+	int			 masking;
+	int64_t			 last_sec;
+	char			 last_ts[40];
+	struct buf		 line;		/* writer thread only */
+};
+
+static int
+accesslog_open(const struct config *cfg, void **state, char *err, size_t errlen)
+{
+	const char		*ap = config_get(cfg, "log", "access_log");
+	const char		*hp = config_get(cfg, "log", "hunting_log");
+	const char		*tz = config_get(cfg, "log", "timezone");
+	const char		*sep = config_get(cfg, "log", "separator");
+	struct accesslog	*a;
+
+	if ((ap == NULL || *ap == '\0') && (hp == NULL || *hp == '\0'))
+		return 1;
+	a = xcalloc(1, sizeof(*a));
+	if (time_parse_offset(tz, &a->offset_s) == -1) {
+		snprintf(err, errlen, "%s: [log] timezone: expected +HHMM, UTC or local, got \"%s\"",
+		    config_origin(cfg, "log", "timezone"), tz);
+		goto fail;
+	}
+	/* WOWHoneypot writes the separator in double quotes. */
+	if (sep[0] == '"' && strlen(sep) >= 2 && sep[strlen(sep) - 1] == '"')
+		a->sep = xstrndup(sep + 1, strlen(sep) - 2);
+	else
+		a->sep = xstrdup(sep);
+	if (a->sep[0] == '\0') {
+		free(a->sep);
+		a->sep = xstrdup(" ");
+	}
+	a->masking = config_bool(cfg, "log", "ip_masking");
+	buf_init(&a->line, HNP_MAX_PAYLOAD_BYTES * 2);
+	if (ap && *ap && sink_file_open(&a->access, ap, config_origin(cfg, "log", "access_log"),
+	    err, errlen) == -1)
+		goto fail;
+	if (hp && *hp && sink_file_open(&a->hunting, hp, config_origin(cfg, "log", "hunting_log"),
+	    err, errlen) == -1)
+		goto fail;
+	*state = a;
+	return 0;
+fail:
+	sink_file_close(&a->access);
+	free(a->sep);
+	free(a);
+	return -1;
+}
+
+/*
+ * Appends len bytes of s with control bytes (NUL included), backslash and DEL as \xHH; in_target
+ * also maps ' ' and '"' as WOWHoneypot does.
+ */
+static void
+accesslog_put(struct buf *b, const char *s, size_t len, int in_target)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	size_t			 i, run = 0;
+	char			 esc[4] = { '\\', 'x', 0, 0 };
+
+	for (i = 0; i < len; i++) {
+		unsigned char	 c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != 0x7f && c != '\\' && !(in_target && (c == ' ' || c == '"')))
+			continue;
+		buf_append(b, s + run, i - run);
+		run = i + 1;
+		if (in_target && c == ' ')
+			buf_append(b, "%20", 3);
+		else if (in_target && c == '"')
+			buf_append(b, "%22", 3);
+		else {
+			esc[2] = hex[c >> 4];
+			esc[3] = hex[c & 15];
+			buf_append(b, esc, 4);
+		}
+	}
+	buf_append(b, s + run, len - run);
+}
+
+/* A string field's bytes (NUL included) and length; "" when absent. */
+static const char *
+accesslog_field(const struct evt *ev, const char *name, size_t *len)
+{
+	json_t	*v = json_object_get(ev->fields, name);
+
+	if (!json_is_string(v)) {
+		*len = 0;
+		return "";
+	}
+	*len = json_string_length(v);
+	return json_string_value(v);
+}
+
+static void
+accesslog_str(struct buf *b, const char *s)
+{
+	buf_append(b, s, strlen(s));
+}
+
+static void
+accesslog_uint(struct buf *b, unsigned long long v)
+{
+	char	 tmp[24];
+	size_t	 i = sizeof(tmp);
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	buf_append(b, tmp + i, sizeof(tmp) - i);
+}
+
+/* A JSON integer field as digits, or the fallback text. */
+static void
+accesslog_int_or(struct buf *b, json_t *v, const char *fallback)
+{
+	json_int_t	 n;
+
+	if (!json_is_integer(v)) {
+		accesslog_str(b, fallback);
+		return;
+	}
+	n = json_integer_value(v);
+	if (n < 0) {
+		buf_append(b, "-", 1);
+		n = -n;
+	}
+	accesslog_uint(b, (unsigned long long)n);
+}
+
+static void
+accesslog_request(struct accesslog *a, const struct evt *ev, const char *ts)
+{
+	struct buf	*b = &a->line;
+	const char	*host, *v;
+	char		*b64;
+	size_t		 hl, vl;
+
+	b->len = 0;
+	buf_append(b, "[", 1);
+	accesslog_str(b, ts);
+	buf_append(b, "]", 1);
+	accesslog_str(b, a->sep);
+	accesslog_str(b, a->masking ? "0.0.0.0" : ev->src_ip);
+	accesslog_str(b, a->sep);
+	host = accesslog_field(ev, "host", &hl);
+	if (hl == 0) {
+		accesslog_str(b, "blank:");
+		accesslog_uint(b, ev->dst_port);
+	} else {
+		/* WOWHoneypot: the Host header up to its first space, ":80" added without a port. */
+		const char	*sp = memchr(host, ' ', hl);
+
+		if (sp != NULL)
+			hl = (size_t)(sp - host);
+		accesslog_put(b, host, hl, 0);
+		if (memchr(host, ':', hl) == NULL) {
+			buf_append(b, ":", 1);
+			accesslog_uint(b, ev->dst_port);
+		}
+	}
+	accesslog_str(b, a->sep);
+	buf_append(b, "\"", 1);
+	v = accesslog_field(ev, "method", &vl);
+	accesslog_put(b, v, vl, 0);
+	buf_append(b, " ", 1);
+	v = accesslog_field(ev, "uri", &vl);
+	accesslog_put(b, v, vl, 1);
+	v = accesslog_field(ev, "version", &vl);
+	if (vl > 0) {
+		buf_append(b, " ", 1);
+		accesslog_put(b, v, vl, 0);
+	}
+	buf_append(b, "\"", 1);
+	accesslog_str(b, a->sep);
+	accesslog_int_or(b, json_object_get(ev->fields, "status"), "-");
+	accesslog_str(b, a->sep);
+	accesslog_int_or(b, json_object_get(ev->fields, "rule"), "False");
+	accesslog_str(b, a->sep);
+	b64 = evt_base64(ev->payload ? ev->payload : (const uint8_t *)"", ev->payload_len);
+	accesslog_str(b, b64);
+	free(b64);
+	buf_append(b, "\n", 1);
+	fwrite(b->data, 1, b->len, a->access.fp);
+}
+
+static void
+accesslog_hunt(struct accesslog *a, const struct evt *ev, const char *ts)
+{
+	struct buf	*b = &a->line;
+
+	b->len = 0;
+	buf_append(b, "[", 1);
+	accesslog_str(b, ts);
+	buf_append(b, "] ", 2);
+	accesslog_str(b, a->masking ? "0.0.0.0" : ev->src_ip);
+	buf_append(b, " ", 1);
+	{
+		size_t		 ul;
+		const char	*u = accesslog_field(ev, "url", &ul);
+
+		accesslog_put(b, u, ul, 0);
+	}
+	buf_append(b, "\n", 1);
+	fwrite(b->data, 1, b->len, a->hunting.fp);
+}
+
+/* The bracketed time, formatted at most once per second. */
+static void
+accesslog_time(struct accesslog *a, int64_t ts_us, char *out, size_t len)
+{
+	int64_t	 sec = ts_us / 1000000;
+
+	if (sec != a->last_sec || a->last_ts[0] == '\0') {
+		time_format_offset(ts_us, a->offset_s, "%Y-%m-%d %H:%M:%S%z", a->last_ts,
+		    sizeof(a->last_ts));
+		a->last_sec = sec;
+	}
+	snprintf(out, len, "%s", a->last_ts);
+}
+
+static int
+accesslog_append(void *state, struct evt *const *evs, size_t n)
+{
+	struct accesslog	*a = state;
+	char			 ts[40];
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		const struct evt	*ev = evs[i];
+
+		int	 req, hunt;
+
+		if (strcmp(ev->proto, "http") != 0 && strcmp(ev->proto, "https") != 0)
+			continue;
+		req = a->access.fp && (strcmp(ev->kind, "request") == 0 ||
+		    (strcmp(ev->kind, "payload") == 0 && json_object_get(ev->fields, "status")));
+		hunt = a->hunting.fp && strcmp(ev->kind, "download_url") == 0;
+		if (!req && !hunt)
+			continue;
+		accesslog_time(a, ev->ts, ts, sizeof(ts));
+		if (req)
+			accesslog_request(a, ev, ts);
+		else
+			accesslog_hunt(a, ev, ts);
+	}
+	if (a->access.fp)
+		fflush(a->access.fp);
+	if (a->hunting.fp)
+		fflush(a->hunting.fp);
+	return 0;
+}
+
+static int
+accesslog_reopen(void *state)
+{
+	struct accesslog	*a = state;
+	int			 rc = 0;
+
+	if (a->access.fp && sink_file_reopen(&a->access) == -1)
+		rc = -1;
+	if (a->hunting.fp && sink_file_reopen(&a->hunting) == -1)
+		rc = -1;
+	return rc;
+}
+
+static void
+accesslog_close(void *state)
+{
+	struct accesslog	*a = state;
+
+	sink_file_close(&a->access);
+	sink_file_close(&a->hunting);
+	buf_free(&a->line);
+	free(a->sep);
+	free(a);
+}
+
+const struct sink_ops sink_accesslog = {
+	.name = "access_log",
+	.open = accesslog_open,
+	.append = accesslog_append,
+	.reopen = accesslog_reopen,
+	.close = accesslog_close,
+};

@@ -1,0 +1,482 @@
+/*
+ * store.c - the writer thread: events queue up from the event loop, the thread commits them to
+ * SQLite in one transaction per batch (group commit, WAL), tells the loop how far it got (so gated
+ * replies can go out), then hands the batch to the other sinks.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+#include <sqlite3.h>
+
+#include "core/buf.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xmalloc.h"
+#include "store/schema.h"
+#include "store/sink.h"
+#include "store/store.h"
+
+static int
+store_check_sync(const char *v, char *why, size_t whylen)
+{
+	if (strcmp(v, "normal") == 0 || strcmp(v, "full") == 0)
+		return 0;
+	snprintf(why, whylen, "expected normal or full, got \"%s\"", v);
+	return -1;
+}
+
+static int
+store_check_level(const char *v, char *why, size_t whylen)
+{
+	if (strcmp(v, "error") == 0 || strcmp(v, "warn") == 0 || strcmp(v, "info") == 0 ||
+	    strcmp(v, "debug") == 0)
+		return 0;
+	snprintf(why, whylen, "expected error, warn, info or debug, got \"%s\"", v);
+	return -1;
+}
+
+static int
+store_check_tz(const char *v, char *why, size_t whylen)
+{
+	int	 off;
+
+	if (time_parse_offset(v, &off) == 0)
+		return 0;
+	snprintf(why, whylen, "expected +HHMM, +HH:MM, UTC or local, got \"%s\"", v);
+	return -1;
+}
+
+const struct config_key store_config_keys[] = {
+	{ "store", "path", CFG_STR, 0, 0, "var/hanipo.db", "SQLite event store" },
+	{ "store", "sync", CFG_STR, 0, 0, "normal",
+	    "normal: durable across a crash of hanipo; full: also across power loss",
+	    store_check_sync },
+	{ "log", "file", CFG_STR, 0, 0, "", "diagnostic log file (empty: stderr)" },
+	{ "log", "level", CFG_STR, 0, 0, "info", "error, warn, info or debug", store_check_level },
+	{ "log", "access_log", CFG_STR, 0, 0, "var/access_log",
+	    "WOWHoneypot-format access log (empty: off)" },
+	{ "log", "hunting_log", CFG_STR, 0, 0, "var/hunting.log",
+	    "WOWHoneypot-format hunting log of download URLs (empty: off)" },
+	{ "log", "timezone", CFG_STR, 0, 0, "+0900",
+	    "offset of access_log/hunting_log times: +0900 (WOWHoneypot's JST), UTC, local",
+	    store_check_tz },
+	{ "log", "separator", CFG_STR, 0, 0, " ", "access_log field separator" },
+	{ "log", "ip_masking", CFG_BOOL, 0, 0, "false", "write 0.0.0.0 for clients in access_log" },
+	{ "log", "jsonl", CFG_STR, 0, 0, "", "JSON-lines event log (empty: off)" },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL },
+};
+
+static const struct sink_ops *const store_sinks[] = { &sink_accesslog, &sink_jsonl };
+#define NSINKS	(sizeof(store_sinks) / sizeof(store_sinks[0]))
+
+struct store {
+	sqlite3			*db;
+	sqlite3_stmt		*ins;
+	struct buf		 scratch_fields, scratch_tags;	/* writer thread only */
+	void			*sink_state[NSINKS];
+
+	pthread_t		 thread;
+	pthread_t		 ckpt_thread;	/* checkpoints the WAL off the commit path */
+	sqlite3			*ckpt_db;
+	pthread_mutex_t		 mtx;
+	pthread_cond_t		 cond;		/* writer waits for work */
+	pthread_cond_t		 done;		/* flushers wait for progress */
+	pthread_cond_t		 ckpt_cond;	/* wakes the checkpointer to stop */
+	struct evt	*head, *tail;
+	size_t			 queued;
+	int64_t			 next_seq;	/* loop thread only */
+	int64_t			 last_handled;	/* seq handled (committed or failed) */
+	int			 stop;
+	atomic_int		 reopen;
+	_Atomic int64_t		 committed;
+
+	struct evt		*local_head, *local_tail;	/* loop thread: not yet handed over */
+	size_t			 local_n;
+	struct event		*handoff_ev;	/* lowest priority: runs at the end of a loop turn */
+	struct event		*notify_ev;
+	store_notify_cb		 notify_cb;
+	void			*notify_arg;
+};
+
+static int
+store_insert(struct store *s, struct evt *ev)
+{
+	sqlite3_stmt	*st = s->ins;
+	struct buf	*fb = &s->scratch_fields, *tb = &s->scratch_tags;
+	const char	*fields = "{}", *tags = "[]";
+	int		 flen = 2, tlen = 2, rc;
+
+	evt_hash(ev);
+	if (json_object_size(ev->fields) > 0) {
+		fb->len = 0;
+		if (evt_json_dump(ev->fields, fb) == 0) {
+			fields = (const char *)fb->data;
+			flen = (int)fb->len;
+		}
+	}
+	if (json_array_size(ev->tags) > 0) {
+		tb->len = 0;
+		if (evt_json_dump(ev->tags, tb) == 0) {
+			tags = (const char *)tb->data;
+			tlen = (int)tb->len;
+		}
+	}
+	sqlite3_bind_int64(st, 1, ev->seq);
+	sqlite3_bind_text(st, 2, ev->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, ev->ts);
+	sqlite3_bind_text(st, 4, ev->sensor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, ev->session, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, ev->proto, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, ev->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, ev->src_ip, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 9, ev->src_port);
+	sqlite3_bind_text(st, 10, ev->dst_ip, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 11, ev->dst_port);
+	sqlite3_bind_text(st, 12, fields, flen, SQLITE_STATIC);
+	if (ev->payload != NULL) {
+		sqlite3_bind_blob(st, 13, ev->payload, (int)ev->payload_len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 14, (sqlite3_int64)ev->payload_total);
+		sqlite3_bind_text(st, 15, ev->payload_sha256, -1, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, 13);
+		sqlite3_bind_int64(st, 14, 0);
+		sqlite3_bind_null(st, 15);
+	}
+	sqlite3_bind_text(st, 16, tags, tlen, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Commits one batch; on failure retries until it works or the store is stopping. */
+static int
+store_commit(struct store *s, struct evt *batch)
+{
+	struct evt	*ev;
+	int			 tries;
+
+	for (tries = 0;; tries++) {
+		if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
+			for (ev = batch; ev != NULL; ev = ev->next)
+				if (store_insert(s, ev) == -1)
+					break;
+			if (ev == NULL &&
+			    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+				return 0;
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		}
+		log_error("store: commit failed: %s (try %d)", sqlite3_errmsg(s->db), tries + 1);
+		if (tries >= 50)
+			return -1;
+		usleep(100000);
+	}
+}
+
+static void *
+store_thread(void *arg)
+{
+	struct store		*s = arg;
+	struct evt	*batch, *ev, *next, *vec[HNP_MAX_BATCH_EVENTS];
+	size_t			 n, i, k;
+	int64_t			 last;
+
+	for (;;) {
+		pthread_mutex_lock(&s->mtx);
+		while (s->head == NULL && !s->stop)
+			pthread_cond_wait(&s->cond, &s->mtx);
+		if (s->head == NULL && s->stop) {
+			pthread_mutex_unlock(&s->mtx);
+			break;
+		}
+		/* Take up to HNP_MAX_BATCH_EVENTS from the front. */
+		batch = s->head;
+		for (n = 1, ev = batch; ev->next != NULL && n < HNP_MAX_BATCH_EVENTS; n++)
+			ev = ev->next;
+		s->head = ev->next;
+		if (s->head == NULL)
+			s->tail = NULL;
+		ev->next = NULL;
+		s->queued -= n;
+		pthread_mutex_unlock(&s->mtx);
+
+		last = ev->seq;
+		if (store_commit(s, batch) == 0) {
+			atomic_store(&s->committed, last);
+			if (s->notify_ev != NULL)
+				event_active(s->notify_ev, EV_READ, 0);
+		} else
+			log_error("store: %zu events could not be stored", n);
+
+		if (atomic_exchange(&s->reopen, 0))
+			for (k = 0; k < NSINKS; k++)
+				if (s->sink_state[k] != NULL)
+					store_sinks[k]->reopen(s->sink_state[k]);
+		for (i = 0, ev = batch; ev != NULL; ev = ev->next)
+			vec[i++] = ev;
+		for (k = 0; k < NSINKS; k++)
+			if (s->sink_state[k] != NULL)
+				store_sinks[k]->append(s->sink_state[k], vec, n);
+		for (ev = batch; ev != NULL; ev = next) {
+			next = ev->next;
+			evt_free(ev);
+		}
+		pthread_mutex_lock(&s->mtx);
+		s->last_handled = last;
+		pthread_cond_broadcast(&s->done);
+		pthread_mutex_unlock(&s->mtx);
+	}
+	evt_hash_done();
+	return NULL;
+}
+
+/*
+ * Checkpoints the WAL once a second through its own connection. PASSIVE never blocks the writer, so
+ * the fsyncs a checkpoint needs are not on the path of any reply (the writer's own connection has
+ * automatic checkpoints turned off).
+ */
+static void *
+store_ckpt_thread(void *arg)
+{
+	struct store	*s = arg;
+	struct timespec	 until;
+	int		 stop = 0;
+
+	while (!stop) {
+		pthread_mutex_lock(&s->mtx);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		if (!s->stop)
+			pthread_cond_timedwait(&s->ckpt_cond, &s->mtx, &until);
+		stop = s->stop;
+		pthread_mutex_unlock(&s->mtx);
+		sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	}
+	return NULL;
+}
+
+/* Hands the events of this loop turn to the writer: one lock and one wake-up per turn. */
+static void
+store_handoff(struct store *s)
+{
+	if (s->local_head == NULL)
+		return;
+	pthread_mutex_lock(&s->mtx);
+	if (s->tail != NULL)
+		s->tail->next = s->local_head;
+	else
+		s->head = s->local_head;
+	s->tail = s->local_tail;
+	s->queued += s->local_n;
+	pthread_cond_signal(&s->cond);
+	pthread_mutex_unlock(&s->mtx);
+	s->local_head = s->local_tail = NULL;
+	s->local_n = 0;
+}
+
+static void
+store_handoff_cb(evutil_socket_t fd, short what, void *arg)
+{
+	store_handoff(arg);
+}
+
+static void
+store_notify(evutil_socket_t fd, short what, void *arg)
+{
+	struct store	*s = arg;
+
+	if (s->notify_cb != NULL)
+		s->notify_cb(atomic_load(&s->committed), s->notify_arg);
+}
+
+static int64_t
+store_max_seq(sqlite3 *db)
+{
+	sqlite3_stmt	*st;
+	int64_t		 v = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seq), 0) FROM events", -1, &st,
+	    NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+struct store *
+store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb, void *arg,
+    char *err, size_t errlen)
+{
+	struct store	*s = xcalloc(1, sizeof(*s));
+	const char	*path = config_get(cfg, "store", "path");
+	const char	*sync = config_get(cfg, "store", "sync");
+	size_t		 k;
+	int		 rc;
+
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: [store] path: cannot open %s: %s",
+		    config_origin(cfg, "store", "path"), path,
+		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(s->db, strcmp(sync, "full") == 0 ? "PRAGMA synchronous=FULL" :
+	    "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	if (schema_migrate(s->db, err, errlen) == -1)
+		goto fail;
+	sqlite3_wal_autocheckpoint(s->db, 0);
+	if (sqlite3_open_v2(path, &s->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: cannot open a second connection", path);
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->ckpt_db, 1000);
+	sqlite3_exec(s->ckpt_db, strcmp(sync, "full") == 0 ? "PRAGMA synchronous=FULL" :
+	    "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
+	if (sqlite3_prepare_v2(s->db, "INSERT INTO events (seq, id, ts, sensor, session, proto, "
+	    "kind, src_ip, src_port, dst_ip, dst_port, fields, payload, payload_len, "
+	    "payload_sha256, tags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &s->ins,
+	    NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+		goto fail;
+	}
+	buf_init(&s->scratch_fields, HNP_MAX_FIELDS_JSON);
+	buf_init(&s->scratch_tags, HNP_MAX_FIELDS_JSON);
+	s->next_seq = store_max_seq(s->db) + 1;
+	atomic_store(&s->committed, s->next_seq - 1);
+	s->last_handled = s->next_seq - 1;
+	for (k = 0; k < NSINKS; k++) {
+		rc = store_sinks[k]->open(cfg, &s->sink_state[k], err, errlen);
+		if (rc == -1)
+			goto fail;
+		if (rc == 1)
+			s->sink_state[k] = NULL;
+	}
+	pthread_mutex_init(&s->mtx, NULL);
+	pthread_cond_init(&s->cond, NULL);
+	pthread_cond_init(&s->done, NULL);
+	pthread_cond_init(&s->ckpt_cond, NULL);
+	if (base != NULL) {
+		s->handoff_ev = event_new(base, -1, 0, store_handoff_cb, s);
+		event_priority_set(s->handoff_ev, STORE_HANDOFF_PRIORITY);
+		s->notify_ev = event_new(base, -1, EV_READ, store_notify, s);
+		s->notify_cb = cb;
+		s->notify_arg = arg;
+	}
+	if (pthread_create(&s->thread, NULL, store_thread, s) != 0 ||
+	    pthread_create(&s->ckpt_thread, NULL, store_ckpt_thread, s) != 0) {
+		/* Only at start-up, before any event: nothing to lose. */
+		fprintf(stderr, "hanipo: cannot start the store's threads\n");
+		abort();
+	}
+	return s;
+fail:
+	sqlite3_close(s->ckpt_db);
+	for (k = 0; k < NSINKS; k++)
+		if (s->sink_state[k] != NULL)
+			store_sinks[k]->close(s->sink_state[k]);
+	sqlite3_finalize(s->ins);
+	sqlite3_close(s->db);
+	free(s);
+	return NULL;
+}
+
+int64_t
+store_append(struct store *s, struct evt *ev)
+{
+	int64_t	 seq;
+
+	pthread_mutex_lock(&s->mtx);
+	if (s->queued + s->local_n >= HNP_MAX_QUEUED_EVENTS) {
+		pthread_mutex_unlock(&s->mtx);
+		log_warn("store: queue full, event dropped (%s %s from %s)", ev->proto, ev->kind,
+		    ev->src_ip);
+		evt_free(ev);
+		return -1;
+	}
+	seq = ev->seq = s->next_seq++;
+	pthread_mutex_unlock(&s->mtx);
+	ev->next = NULL;
+	if (s->local_tail != NULL)
+		s->local_tail->next = ev;
+	else
+		s->local_head = ev;
+	s->local_tail = ev;
+	s->local_n++;
+	if (s->handoff_ev == NULL)
+		store_handoff(s);
+	else if (s->local_n == 1)
+		event_active(s->handoff_ev, 0, 0);
+	return seq;
+}
+
+int64_t
+store_committed(struct store *s)
+{
+	return atomic_load(&s->committed);
+}
+
+void
+store_flush(struct store *s)
+{
+	store_handoff(s);
+	pthread_mutex_lock(&s->mtx);
+	while (s->last_handled < s->next_seq - 1)
+		pthread_cond_wait(&s->done, &s->mtx);
+	pthread_mutex_unlock(&s->mtx);
+}
+
+void
+store_reopen(struct store *s)
+{
+	atomic_store(&s->reopen, 1);
+}
+
+void
+store_close(struct store *s)
+{
+	size_t	 k;
+
+	if (s == NULL)
+		return;
+	store_handoff(s);
+	pthread_mutex_lock(&s->mtx);
+	s->stop = 1;
+	pthread_cond_signal(&s->cond);
+	pthread_cond_signal(&s->ckpt_cond);
+	pthread_mutex_unlock(&s->mtx);
+	pthread_join(s->thread, NULL);
+	pthread_join(s->ckpt_thread, NULL);
+	/* A final full checkpoint keeps the WAL small across restarts. */
+	sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	sqlite3_close(s->ckpt_db);
+	for (k = 0; k < NSINKS; k++)
+		if (s->sink_state[k] != NULL)
+			store_sinks[k]->close(s->sink_state[k]);
+	if (s->notify_ev != NULL)
+		event_free(s->notify_ev);
+	if (s->handoff_ev != NULL)
+		event_free(s->handoff_ev);
+	sqlite3_finalize(s->ins);
+	sqlite3_close(s->db);
+	buf_free(&s->scratch_fields);
+	buf_free(&s->scratch_tags);
+	pthread_mutex_destroy(&s->mtx);
+	pthread_cond_destroy(&s->cond);
+	pthread_cond_destroy(&s->done);
+	pthread_cond_destroy(&s->ckpt_cond);
+	free(s);
+}

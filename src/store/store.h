@@ -1,0 +1,48 @@
+/* store.h - the event store: a writer thread that group-commits events to SQLite, then feeds the other sinks. */
+#ifndef HNP_STORE_H
+#define HNP_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/evt.h"
+
+struct store;
+struct event_base;
+
+/*
+ * The loop's base must have STORE_PRIORITIES priorities: events queued during a loop turn are handed
+ * to the writer at the end of the turn (lowest priority), so the writer is woken once per turn.
+ */
+#define STORE_PRIORITIES	3
+#define STORE_HANDOFF_PRIORITY	2
+
+/* Called on the event loop's thread after a commit: every event with seq <= committed is durable. */
+typedef void (*store_notify_cb)(int64_t committed, void *arg);
+
+/*
+ * Opens (creating and migrating) the SQLite store at [store] path and the sinks enabled in config,
+ * and starts the writer thread. base may be NULL (no notifications: offline writers such as tests).
+ * Returns NULL with err set on failure.
+ */
+struct store *store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb,
+	    void *arg, char *err, size_t errlen);
+/*
+ * Queues ev for the next commit and takes ownership of it (loop thread only). Returns its sequence
+ * number (> 0), or -1 when the queue is full (the event is freed; the caller must not answer for it).
+ */
+int64_t	store_append(struct store *s, struct evt *ev);
+/* The highest sequence number committed so far. */
+int64_t	store_committed(struct store *s);
+/* Blocks until every queued event is committed (or failed). */
+void	store_flush(struct store *s);
+/* Asks the sinks to reopen their files (SIGHUP, log rotation). */
+void	store_reopen(struct store *s);
+/* Flushes, stops the writer and closes everything. */
+void	store_close(struct store *s);
+
+/* Store configuration keys ([store], [log]). */
+extern const struct config_key store_config_keys[];
+
+#endif
