@@ -571,7 +571,9 @@ http_on_read(struct session *s, void *vctx, const uint8_t *in, size_t len)
 		}
 	}
 	body_have = len - c->head_len;
-	if ((c->flags & (HTTP_F_EXPECT_CONTINUE)) && !c->sent_continue && body_have == 0 &&
+	/* RFC 9110 10.1.1: an HTTP/1.0 request's expectation is ignored, as Apache does. */
+	if ((c->flags & HTTP_F_EXPECT_CONTINUE) && (c->flags & HTTP_F_HTTP11) &&
+	    !c->sent_continue && body_have == 0 &&
 	    (c->content_length > 0 || (c->flags & HTTP_F_CHUNKED))) {
 		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 

@@ -269,10 +269,6 @@ def test_control_bytes_in_request_line_are_400(hanipo):
     assert ev["fields"]["status"] == 400
 
 
-@pytest.mark.xfail(reason="BUG: an HTTP/1.0 request with Expect: 100-continue gets an interim "
-                   "'HTTP/1.1 100 Continue' (http.c sends it for any version); RFC 9110 10.1.1: "
-                   "a server MUST ignore that expectation in an HTTP/1.0 request (Apache does)",
-                   strict=True)
 def test_no_100_continue_for_http10(hanipo):
     head = build_request("POST", "/x", [("Expect", "100-continue"), ("Content-Length", "3")],
                          None, version="HTTP/1.0")
