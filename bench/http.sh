@@ -24,34 +24,50 @@ wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/n
 rps() { awk '/Requests\/sec/ {print $2}'; }
 rss_kb() { awk '/VmRSS/ {print $2}' /proc/"$1"/status; }
 
-# hanipo: full logging (SQLite store, access_log, hunting log).
+# Two layouts, each with both servers started the same way, so each ratio compares like with like:
+#   shared: servers and wrk share every core (the total CPU cost of a connection decides);
+#   pinned: servers on CPU 1, wrk on CPU 0 (how close each server comes on one core of its own).
+# Rounds alternate the two servers so drift in machine load hits both alike; each keeps its best.
+measure() {
+	local layout=$1 spin="" cpin="" HP RP HPID RPID best_ref=0 best_hp=0 r h round
+	if [ "$layout" = pinned ]; then
+		[ "$(nproc)" -ge 2 ] || { echo "pinned: needs 2 CPUs, skipped"; return; }
+		spin="taskset -c 1"; cpin="taskset -c 0"
+	fi
+	HP=$(free_port)
+	$spin "$HANIPO" run -c data/hanipo.conf -o http.listen=127.0.0.1:$HP -o http.rules=$ART \
+	    -o store.path=$TMP/$layout.db -o log.access_log=$TMP/$layout.access_log \
+	    -o log.hunting_log=$TMP/$layout.hunting.log -o log.level=warn 2>"$TMP/$layout.err" &
+	HPID=$!; PIDS+=($HPID)
+	RP=$(free_port)
+	$spin "$REF" "$RP" & RPID=$!; PIDS+=($RPID)
+	wait_port "$HP" || { cat "$TMP/$layout.err"; exit 1; }
+	wait_port "$RP"
+	for round in 1 2 3; do
+		r=$($cpin wrk -t2 -c50 -d"${DUR}s" -H 'Connection: close' "http://127.0.0.1:$RP/" | rps)
+		h=$($cpin wrk -t2 -c50 -d"${DUR}s" -H 'Connection: close' "http://127.0.0.1:$HP/" | rps)
+		echo "$layout round $round: ref $r conn/s, hanipo $h conn/s"
+		best_ref=$(awk -v a="$best_ref" -v b="$r" 'BEGIN{print (b>a)?b:a}')
+		best_hp=$(awk -v a="$best_hp" -v b="$h" 'BEGIN{print (b>a)?b:a}')
+	done
+	kill "$HPID" "$RPID"; wait "$HPID" 2>/dev/null || true
+	echo "$layout: ref $best_ref conn/s, hanipo $best_hp conn/s ($(sqlite3 "$TMP/$layout.db" \
+	    "select count(*) from events where kind='request'") requests stored)"
+	awk -v a="$best_hp" -v b="$best_ref" -v l="$layout" 'BEGIN{printf "ratio hanipo/ref (%s): %.2f\n", l, a/b}'
+}
+measure shared
+measure pinned
+
+# Memory: a fresh hanipo, idle, then holding 10,000 idle connections.
 HP=$(free_port)
 "$HANIPO" run -c data/hanipo.conf -o http.listen=127.0.0.1:$HP -o http.rules=$ART \
-    -o store.path=$TMP/hanipo.db -o log.access_log=$TMP/access_log -o log.hunting_log=$TMP/hunting.log \
+    -o store.path=$TMP/mem.db -o log.access_log=$TMP/mem.access_log -o log.hunting_log= \
     -o limits.max_connections=20000 -o limits.max_connections_per_source=20000 \
-    -o log.level=warn 2>"$TMP/hanipo.err" &
+    -o log.level=warn 2>"$TMP/mem.err" &
 HPID=$!; PIDS+=($HPID)
-wait_port "$HP" || { cat "$TMP/hanipo.err"; exit 1; }
+wait_port "$HP" || { cat "$TMP/mem.err"; exit 1; }
 sleep 0.5
 IDLE_KB=$(rss_kb $HPID)
-
-RP=$(free_port)
-"$REF" "$RP" & RPID=$!; PIDS+=($RPID)
-wait_port "$RP"
-
-# Alternate the two so drift in machine load hits both alike; keep each side's best run.
-best_ref=0; best_hp=0
-for round in 1 2; do
-	r=$(wrk -t2 -c50 -d"${DUR}s" -H 'Connection: close' "http://127.0.0.1:$RP/" | rps)
-	h=$(wrk -t2 -c50 -d"${DUR}s" -H 'Connection: close' "http://127.0.0.1:$HP/" | rps)
-	echo "round $round: ref $r conn/s, hanipo $h conn/s"
-	best_ref=$(awk -v a="$best_ref" -v b="$r" 'BEGIN{print (b>a)?b:a}')
-	best_hp=$(awk -v a="$best_hp" -v b="$h" 'BEGIN{print (b>a)?b:a}')
-done
-STORED=$(sqlite3 "$TMP/hanipo.db" "select count(*) from events where kind='request'")
-echo "ref:    $best_ref connections/s (logs nothing)"
-echo "hanipo: $best_hp connections/s ($STORED requests stored)"
-awk -v a="$best_hp" -v b="$best_ref" 'BEGIN{printf "ratio hanipo/ref: %.2f\n", a/b}'
 
 # 10,000 idle connections, then a new request while they are open.
 /usr/bin/python3 - "$HP" "$HPID" <<'PY'

@@ -252,8 +252,11 @@ keyword_at(const uint8_t *s, size_t n, size_t i)
 	size_t		 j, len;
 
 	for (k = keywords; k < keywords + sizeof(keywords) / sizeof(keywords[0]); k++) {
+		/* Cheapest test first: this runs at every word of every request. */
+		if (lower(s[i]) != lower((uint8_t)k->word[0]))
+			continue;
 		len = strlen(k->word);
-		if (n - i < len || lower(s[i]) != lower((uint8_t)k->word[0]))
+		if (n - i < len)
 			continue;
 		for (j = 1; j < len; j++)
 			if (lower(s[i + j]) != lower((uint8_t)k->word[j]))

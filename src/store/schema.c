@@ -7,7 +7,7 @@
 static const char *const migrations[] = {
 	"CREATE TABLE events ("
 	"  seq INTEGER PRIMARY KEY,"		/* local insertion order: tail follows it */
-	"  id TEXT NOT NULL UNIQUE,"		/* ULID: the dedupe key across machines */
+	"  id TEXT NOT NULL,"		/* ULID, unique by construction (no index: lookups go by ts) */
 	"  ts INTEGER NOT NULL,"		/* µs since the epoch, UTC */
 	"  sensor TEXT NOT NULL,"
 	"  session TEXT NOT NULL,"

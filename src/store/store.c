@@ -87,7 +87,8 @@ struct store {
 	sqlite3			*ckpt_db;
 	pthread_mutex_t		 mtx;
 	pthread_cond_t		 cond;		/* writer waits for work */
-	pthread_cond_t		 done;		/* flushers wait for progress */
+	pthread_cond_t		 progress;	/* flushers wait for progress */
+	struct evt		*done;		/* handled events for the loop thread to free */
 	pthread_cond_t		 ckpt_cond;	/* wakes the checkpointer to stop */
 	struct evt	*head, *tail;
 	size_t			 queued;
@@ -224,14 +225,26 @@ store_thread(void *arg)
 		for (k = 0; k < NSINKS; k++)
 			if (s->sink_state[k] != NULL)
 				store_sinks[k]->append(s->sink_state[k], vec, n);
+		pthread_mutex_lock(&s->mtx);
+		if (s->notify_ev != NULL) {
+			/*
+			 * The loop thread allocated these: it frees them (at its next notification),
+			 * which keeps glibc's frees in their own arena instead of crossing threads.
+			 */
+			ev = batch;
+			while (ev->next != NULL)
+				ev = ev->next;
+			ev->next = s->done;
+			s->done = batch;
+			batch = NULL;
+		}
+		s->last_handled = last;
+		pthread_cond_broadcast(&s->progress);
+		pthread_mutex_unlock(&s->mtx);
 		for (ev = batch; ev != NULL; ev = next) {
 			next = ev->next;
 			evt_free(ev);
 		}
-		pthread_mutex_lock(&s->mtx);
-		s->last_handled = last;
-		pthread_cond_broadcast(&s->done);
-		pthread_mutex_unlock(&s->mtx);
 	}
 	evt_hash_done();
 	return NULL;
@@ -287,11 +300,28 @@ store_handoff_cb(evutil_socket_t fd, short what, void *arg)
 	store_handoff(arg);
 }
 
+/* Frees the events the writer is done with (loop thread). */
+static void
+store_free_done(struct store *s)
+{
+	struct evt	*ev, *next;
+
+	pthread_mutex_lock(&s->mtx);
+	ev = s->done;
+	s->done = NULL;
+	pthread_mutex_unlock(&s->mtx);
+	for (; ev != NULL; ev = next) {
+		next = ev->next;
+		evt_free(ev);
+	}
+}
+
 static void
 store_notify(evutil_socket_t fd, short what, void *arg)
 {
 	struct store	*s = arg;
 
+	store_free_done(s);
 	if (s->notify_cb != NULL)
 		s->notify_cb(atomic_load(&s->committed), s->notify_arg);
 }
@@ -367,7 +397,7 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 	}
 	pthread_mutex_init(&s->mtx, NULL);
 	pthread_cond_init(&s->cond, NULL);
-	pthread_cond_init(&s->done, NULL);
+	pthread_cond_init(&s->progress, NULL);
 	pthread_cond_init(&s->ckpt_cond, NULL);
 	if (base != NULL) {
 		s->handoff_ev = event_new(base, -1, 0, store_handoff_cb, s);
@@ -435,7 +465,7 @@ store_flush(struct store *s)
 	store_handoff(s);
 	pthread_mutex_lock(&s->mtx);
 	while (s->last_handled < s->next_seq - 1)
-		pthread_cond_wait(&s->done, &s->mtx);
+		pthread_cond_wait(&s->progress, &s->mtx);
 	pthread_mutex_unlock(&s->mtx);
 }
 
@@ -460,6 +490,7 @@ store_close(struct store *s)
 	pthread_mutex_unlock(&s->mtx);
 	pthread_join(s->thread, NULL);
 	pthread_join(s->ckpt_thread, NULL);
+	store_free_done(s);
 	/* A final full checkpoint keeps the WAL small across restarts. */
 	sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 	sqlite3_close(s->ckpt_db);
@@ -476,7 +507,7 @@ store_close(struct store *s)
 	buf_free(&s->scratch_tags);
 	pthread_mutex_destroy(&s->mtx);
 	pthread_cond_destroy(&s->cond);
-	pthread_cond_destroy(&s->done);
+	pthread_cond_destroy(&s->progress);
 	pthread_cond_destroy(&s->ckpt_cond);
 	free(s);
 }

@@ -40,6 +40,9 @@ def wait_port(port, timeout=10.0, host="127.0.0.1"):
     return False
 
 
+STARTED = []    # every Hanipo started in this pytest run, oldest first
+
+
 class Hanipo:
     """One running hanipo: its port, files, and helpers over its store."""
 
@@ -72,6 +75,7 @@ class Hanipo:
         return a
 
     def start(self, wait=True):
+        STARTED.append(self)            # for failure reports (pytest_runtest_makereport)
         self.stderr = open(self.stderr_path, "ab")
         env = dict(os.environ)
         env.setdefault("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0")
@@ -583,3 +587,27 @@ def start_with(make_hanipo, *overrides, rules=None, extra=""):
     h = make_hanipo(*overrides, start=False)
     h.config.write_text(config_for(h, rules=rules, extra=extra))
     return h.start()
+
+
+# ---- failure reports: what each hanipo involved in a failed test was doing ----
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    item.hanipo_mark = len(STARTED)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    if rep.when not in ("call", "teardown") or not rep.failed:
+        return
+    mark = getattr(item, "hanipo_mark", len(STARTED))
+    # Instances started by this test, and any still running (module-scoped ones).
+    hs = [h for i, h in enumerate(STARTED)
+          if i >= mark or (h.proc is not None and h.proc.poll() is None)]
+    for h in dict.fromkeys(hs):
+        state = "running" if h.proc is not None and h.proc.poll() is None else (
+            f"exited {h.proc.returncode}" if h.proc is not None else "stopped")
+        rep.sections.append((f"hanipo on port {h.port} ({state}, {h.dir})",
+                             store_summary(h, limit=25)))
