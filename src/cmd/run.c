@@ -126,6 +126,7 @@ cmd_run(int argc, char **argv)
 	enum log_level			 lvl = LOG_LVL_INFO;
 	size_t				 i;
 	int				 ch, r, status = CMD_EXIT_USAGE;
+	size_t				 nsigs = 0;
 
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, CMD_COMMON_OPTSTRING, longopts, NULL)) != -1) {
@@ -208,22 +209,22 @@ cmd_run(int argc, char **argv)
 	session_env.committed = store_committed(rc.store);
 	run_raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
-	if (services_listen(&rc.services, rc.cfg, err, sizeof(err)) == -1) {
-		fprintf(stderr, "hanipo: %s\n", err);
-		goto out;
-	}
+	/* Signals first: a SIGTERM as soon as the port answers must still stop cleanly. */
 	sigs[0] = evsignal_new(rc.base, SIGTERM, run_stop_cb, &rc);
 	sigs[1] = evsignal_new(rc.base, SIGINT, run_stop_cb, &rc);
 	sigs[2] = evsignal_new(rc.base, SIGHUP, run_hup_cb, &rc);
 	for (i = 0; i < 3; i++)
 		evsignal_add(sigs[i], NULL);
+	nsigs = 3;
+	if (services_listen(&rc.services, rc.cfg, err, sizeof(err)) == -1) {
+		fprintf(stderr, "hanipo: %s\n", err);
+		goto out;
+	}
 	log_info("hanipo %s running as sensor \"%s\" (config %s, store %s)", HANIPO_VERSION,
 	    name, cmd_config_source(), config_get(rc.cfg, "store", "path"));
 
 	event_base_dispatch(rc.base);
 
-	for (i = 0; i < 3; i++)
-		event_free(sigs[i]);
 	for (i = 0; i < rc.services.n; i++)
 		listener_stop_all(&rc.services.list[i]);
 	session_close_all("shutdown");
@@ -231,6 +232,8 @@ cmd_run(int argc, char **argv)
 	event_base_loop(rc.base, EVLOOP_NONBLOCK);
 	status = CMD_EXIT_OK;
 out:
+	for (i = 0; i < nsigs; i++)
+		event_free(sigs[i]);
 	if (rc.store != NULL) {
 		store_flush(rc.store);
 		store_close(rc.store);

@@ -344,6 +344,13 @@ session_feed(struct session *s)
 			break;
 		buf_consume(&s->in, (size_t)n);
 	}
+	/* Bytes that came in after the protocol decided to close are recorded, not dropped. */
+	if (!s->closing && s->close_reason != NULL && s->in.len > 0) {
+		if (s->proto->on_incomplete != NULL)
+			s->proto->on_incomplete(s, s->ctx, s->in.data, s->in.len, "unanswered");
+		buf_consume(&s->in, s->in.len);
+		return;
+	}
 	/* Full and still wanting more: the core records it, the handler never stalls (H4). */
 	if (!s->closing && s->close_reason == NULL && s->in.len > 0 && buf_room(&s->in) == 0) {
 		if (s->proto->on_incomplete != NULL)

@@ -226,6 +226,11 @@ http_put_header(struct buf *b, const char *name, const char *value)
 	buf_append(b, "\r\n", 2);
 }
 
+/* The Connection header of a reply: none (HTTP/1.1 keep-alive), close, keep-alive (HTTP/1.0). */
+#define HTTP_CONN_NONE		0
+#define HTTP_CONN_CLOSE		1
+#define HTTP_CONN_KEEP_ALIVE	2
+
 /*
  * Builds a reply in WOWHoneypot's header order: Date, the rule's headers, Server unless the rule
  * set one, Content-Type unless set, Content-Length (bytes), then Connection when closing.
@@ -233,7 +238,7 @@ http_put_header(struct buf *b, const char *name, const char *value)
 static void
 http_build_reply(struct buf *b, struct http_state *st, const char *version, int status,
     const struct rule_header *hdrs, size_t nhdrs, const uint8_t *body, size_t body_len,
-    int head, int closing)
+    int head, int conn)
 {
 	size_t	 i;
 	int	 has_server = 0, has_type = 0;
@@ -261,8 +266,10 @@ http_build_reply(struct buf *b, struct http_state *st, const char *version, int 
 		http_put(b, "Content-Type: text/html\r\n");
 	snprintf(num, sizeof(num), "%zu", body_len);
 	http_put_header(b, "Content-Length", num);
-	if (closing)
+	if (conn == HTTP_CONN_CLOSE)
 		http_put(b, "Connection: close\r\n");
+	else if (conn == HTTP_CONN_KEEP_ALIVE)
+		http_put(b, "Connection: keep-alive\r\n");
 	buf_append(b, "\r\n", 2);
 	if (!head)
 		buf_append(b, body, body_len);
@@ -282,7 +289,7 @@ http_reply_400(struct session *s, struct http_state *st, int64_t seq)
 
 	buf_init(&b, 4096);
 	http_build_reply(&b, st, "HTTP/1.1", 400, NULL, 0, (const uint8_t *)http_400_body,
-	    sizeof(http_400_body) - 1, 0, 1);
+	    sizeof(http_400_body) - 1, 0, HTTP_CONN_CLOSE);
 	session_reply(s, seq, b.data, b.len);
 	buf_free(&b);
 	session_close_after_reply(s, "bad_request");
@@ -383,7 +390,7 @@ http_handle(struct session *s, struct http_ctx *c, struct http_state *st,
 	struct http_hunt_arg		 hunt;
 	size_t				 i;
 	int64_t				 seq;
-	int				 bad, closing, status;
+	int				 bad, closing, status, conn;
 	char				 version[16], reqid[ULID_LEN + 1];
 
 	bad = (r->flags & (HTTP_F_NO_VERSION | HTTP_F_BINARY)) != 0;
@@ -463,12 +470,14 @@ http_handle(struct session *s, struct http_ctx *c, struct http_state *st,
 	    r->version.p);
 	if (version[0] == '\0')
 		snprintf(version, sizeof(version), "HTTP/1.1");
+	conn = closing ? HTTP_CONN_CLOSE : (r->flags & HTTP_F_HTTP10) ? HTTP_CONN_KEEP_ALIVE :
+	    HTTP_CONN_NONE;
 	if (resp != NULL)
 		http_build_reply(reply, st, version, status, resp->headers, resp->nheaders,
-		    resp->body, resp->body_len, (r->flags & HTTP_F_HEAD) != 0, closing);
+		    resp->body, resp->body_len, (r->flags & HTTP_F_HEAD) != 0, conn);
 	else
 		http_build_reply(reply, st, version, 200, NULL, 0, (const uint8_t *)"", 0,
-		    (r->flags & HTTP_F_HEAD) != 0, closing);
+		    (r->flags & HTTP_F_HEAD) != 0, conn);
 	session_reply(s, hunt.last_seq, reply->data, reply->len);
 	if (closing)
 		session_close_after_reply(s, "done");
@@ -638,6 +647,11 @@ http_on_incomplete(struct session *s, void *vctx, const uint8_t *in, size_t len,
 		http_handle(s, c, st, &r, in, len, len,
 		    (c->flags & HTTP_F_CHUNKED) ? c->body.data : in + c->head_len,
 		    (c->flags & HTTP_F_CHUNKED) ? c->body.len : body, 1, why);
+	} else if (!c->have_head && http_req_parse(in, len, st->max_head, &r) ==
+	    HTTP_PARSE_DONE) {
+		/* A whole head nobody will answer (pipelined past the limit, ...). */
+		http_handle(s, c, st, &r, in, len, len, in + r.head_len, len - r.head_len, 0,
+		    why);
 	} else
 		http_not_http(s, st, in, len, why);
 	http_reset(c);

@@ -32,9 +32,9 @@ struct proto {
 	 */
 	ssize_t	(*on_read)(struct session *s, void *ctx, const uint8_t *in, size_t len);
 	/*
-	 * The input buffer is full and on_read wanted more, or the peer closed or timed out with
-	 * bytes pending (why = "oversize", "eof", "idle_timeout", "total_timeout"): record what
-	 * is there. May be NULL.
+	 * The input buffer is full and on_read wanted more, the peer closed or timed out with
+	 * bytes pending, or bytes arrived after the protocol chose to close (why = "oversize",
+	 * "eof", "idle_timeout", "total_timeout", "unanswered"): record what is there. May be NULL.
 	 */
 	void	(*on_incomplete)(struct session *s, void *ctx, const uint8_t *in, size_t len,
 		    const char *why);

@@ -99,6 +99,24 @@ accesslog_put(struct buf *b, const char *s, size_t len, int in_target)
 	buf_append(b, s + run, len - run);
 }
 
+/* Raw bytes: printable ASCII as is (with '"' and ' ' as in a target), the rest as \xHH. */
+static void
+accesslog_put_bytes(struct buf *b, const uint8_t *p, size_t len)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	char			 esc[4] = { '\\', 'x', 0, 0 };
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] >= 0x80) {
+			esc[2] = hex[p[i] >> 4];
+			esc[3] = hex[p[i] & 15];
+			buf_append(b, esc, 4);
+		} else
+			accesslog_put(b, (const char *)p + i, 1, 1);
+	}
+}
+
 /* A string field's bytes (NUL included) and length; "" when absent. */
 static const char *
 accesslog_field(const struct evt *ev, const char *name, size_t *len)
@@ -183,15 +201,25 @@ accesslog_request(struct accesslog *a, const struct evt *ev, const char *ts)
 	}
 	accesslog_str(b, a->sep);
 	buf_append(b, "\"", 1);
-	v = accesslog_field(ev, "method", &vl);
-	accesslog_put(b, v, vl, 0);
-	buf_append(b, " ", 1);
-	v = accesslog_field(ev, "uri", &vl);
-	accesslog_put(b, v, vl, 1);
-	v = accesslog_field(ev, "version", &vl);
-	if (vl > 0) {
-		buf_append(b, " ", 1);
+	if (strcmp(ev->kind, "payload") == 0 && ev->payload != NULL) {
+		/* Not HTTP: its first line (at most 128 bytes), every odd byte as \xHH. */
+		const uint8_t	*nl = memchr(ev->payload, '\n', ev->payload_len);
+
+		vl = nl != NULL ? (size_t)(nl - ev->payload) : ev->payload_len;
+		if (vl > 128)
+			vl = 128;
+		accesslog_put_bytes(b, ev->payload, vl);
+	} else {
+		v = accesslog_field(ev, "method", &vl);
 		accesslog_put(b, v, vl, 0);
+		buf_append(b, " ", 1);
+		v = accesslog_field(ev, "uri", &vl);
+		accesslog_put(b, v, vl, 1);
+		v = accesslog_field(ev, "version", &vl);
+		if (vl > 0) {
+			buf_append(b, " ", 1);
+			accesslog_put(b, v, vl, 0);
+		}
 	}
 	buf_append(b, "\"", 1);
 	accesslog_str(b, a->sep);
@@ -255,8 +283,9 @@ accesslog_append(void *state, struct evt *const *evs, size_t n)
 
 		if (strcmp(ev->proto, "http") != 0 && strcmp(ev->proto, "https") != 0)
 			continue;
+		/* One line per answered request, as WOWHoneypot writes; the rest is in the store. */
 		req = a->access.fp && (strcmp(ev->kind, "request") == 0 ||
-		    (strcmp(ev->kind, "payload") == 0 && json_object_get(ev->fields, "status")));
+		    strcmp(ev->kind, "payload") == 0) && json_object_get(ev->fields, "status");
 		hunt = a->hunting.fp && strcmp(ev->kind, "download_url") == 0;
 		if (!req && !hunt)
 			continue;

@@ -206,7 +206,7 @@ import ssl  # noqa: E402
 import xml.etree.ElementTree as ET  # noqa: E402
 
 ACCESS_RE = re.compile(
-    r'^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)([+-]\d{4})\] (\S+) (\S+) "(.*)" (\d{3}|-) (\d+|False) '
+    r'^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)([+-]\d{4})\] (\S+) (\S+) "(.*)" (\d{3}) (\d+|False) '
     r'([A-Za-z0-9+/=]*)$')
 HUNT_RE = re.compile(r'^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)([+-]\d{4})\] (\S+) (.+)$')
 
