@@ -3,6 +3,7 @@
 #define HNP_CMD_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/config.h"
 
@@ -42,6 +43,30 @@ int	cmd_common_opt(struct cmd_common *cc, int ch, const char *arg);
 struct config *cmd_load_config(const struct cmd_common *cc);
 /* Which file cmd_load_config read, or "(built-in defaults)". */
 const char *cmd_config_source(void);
+
+struct query_filter;
+
+/* Long options shared by the commands that select events (getopt values from 256 up). */
+enum {
+	CMD_OPT_SINCE = 256, CMD_OPT_UNTIL, CMD_OPT_IP, CMD_OPT_KIND, CMD_OPT_PROTO,
+	CMD_OPT_SENSOR, CMD_OPT_SESSION, CMD_OPT_JSON, CMD_OPT_TOP,
+};
+
+/*
+ * Applies an event-selecting option (--since, --until, --ip, --kind, --proto, --sensor,
+ * --session) to f. Returns 1 when ch was one, 0 when not, -1 on a bad value (message printed,
+ * naming cmd, the option and the value).
+ */
+int	cmd_filter_opt(const char *cmd, struct query_filter *f, int ch, const char *arg,
+	    int64_t now_us);
+
+/* Parses a non-negative decimal count ("--limit 10"). Returns 0, or -1. */
+int	cmd_count_arg(const char *s, int64_t *out);
+/*
+ * Reports an option getopt_long rejected (opterr off, optstring starting with ':'): ch is what
+ * getopt_long returned (':' for a missing value, '?' for an unknown option).
+ */
+void	cmd_bad_option(const char *cmd, int ch, char **argv);
 
 /* Prints usage text (the command's, with the common options appended) to stdout or stderr. */
 void	cmd_usage(const char *usage, int to_stderr);

@@ -1,9 +1,13 @@
 /* common.c - options and config loading shared by every sub-command. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "cmd/cmd.h"
+#include "core/timeutil.h"
+#include "store/query.h"
 #include "proto/proto.h"
 
 static const char	*cmd_source = "(built-in defaults)";
@@ -76,4 +80,69 @@ cmd_usage(const char *usage, int to_stderr)
 	    "                        /etc/hanipo/hanipo.conf, else built-in defaults)\n"
 	    "  -o SECTION.KEY=VALUE  override one setting (repeatable)\n"
 	    "  -h, --help            this help\n");
+}
+
+int
+cmd_count_arg(const char *s, int64_t *out)
+{
+	long long	 v;
+	char		*end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void
+cmd_bad_option(const char *cmd, int ch, char **argv)
+{
+	const char	*arg = optind > 0 ? argv[optind - 1] : "?";
+
+	if (ch == ':')
+		fprintf(stderr, "hanipo %s: option %s needs a value\n", cmd, arg);
+	else if (optopt != 0)
+		fprintf(stderr, "hanipo %s: unknown option -%c\n", cmd, optopt);
+	else
+		fprintf(stderr, "hanipo %s: unknown option %s\n", cmd, arg);
+	fprintf(stderr, "(hanipo %s --help lists the options)\n", cmd);
+}
+
+int
+cmd_filter_opt(const char *cmd, struct query_filter *f, int ch, const char *arg,
+    int64_t now_us)
+{
+	switch (ch) {
+	case CMD_OPT_SINCE:
+	case CMD_OPT_UNTIL:
+		if (time_parse_point(arg, now_us, ch == CMD_OPT_SINCE ? &f->since : &f->until) ==
+		    -1) {
+			fprintf(stderr, "hanipo %s: --%s: bad time \"%s\" (a duration such as 24h, "
+			    "an ISO 8601 time or @EPOCH)\n", cmd,
+			    ch == CMD_OPT_SINCE ? "since" : "until", arg);
+			return -1;
+		}
+		return 1;
+	case CMD_OPT_IP:
+		f->ip = arg;
+		return 1;
+	case CMD_OPT_KIND:
+		f->kind = arg;
+		return 1;
+	case CMD_OPT_PROTO:
+		f->proto = arg;
+		return 1;
+	case CMD_OPT_SENSOR:
+		f->sensor = arg;
+		return 1;
+	case CMD_OPT_SESSION:
+		f->session = arg;
+		return 1;
+	default:
+		return 0;
+	}
 }

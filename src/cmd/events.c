@@ -28,41 +28,6 @@ static const char events_usage[] =
     "  -n, --limit N          at most N events, the newest (default 100; 0: no limit)\n"
     "  --json                 one JSON object per line (payload in base64)\n";
 
-enum {
-	OPT_SINCE = 256, OPT_UNTIL, OPT_IP, OPT_KIND, OPT_PROTO, OPT_SENSOR, OPT_SESSION,
-	OPT_JSON,
-};
-
-/* Parses a non-negative decimal count. Returns 0, or -1. */
-static int
-events_count_arg(const char *s, int64_t *out)
-{
-	long long	 v;
-	char		*end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 0)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-/* Reports an option getopt_long rejected (opterr is off; optstring starts with ':'). */
-static void
-events_bad_option(const char *cmd, int ch, char **argv)
-{
-	const char	*arg = optind > 0 ? argv[optind - 1] : "?";
-
-	if (ch == ':')
-		fprintf(stderr, "hanipo %s: option %s needs a value\n", cmd, arg);
-	else if (optopt != 0)
-		fprintf(stderr, "hanipo %s: unknown option -%c\n", cmd, optopt);
-	else
-		fprintf(stderr, "hanipo %s: unknown option %s\n", cmd, arg);
-}
 
 int
 cmd_events(int argc, char **argv)
@@ -70,15 +35,15 @@ cmd_events(int argc, char **argv)
 	static const struct option	 longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "since", required_argument, NULL, OPT_SINCE },
-		{ "until", required_argument, NULL, OPT_UNTIL },
-		{ "ip", required_argument, NULL, OPT_IP },
-		{ "kind", required_argument, NULL, OPT_KIND },
-		{ "proto", required_argument, NULL, OPT_PROTO },
-		{ "sensor", required_argument, NULL, OPT_SENSOR },
-		{ "session", required_argument, NULL, OPT_SESSION },
+		{ "since", required_argument, NULL, CMD_OPT_SINCE },
+		{ "until", required_argument, NULL, CMD_OPT_UNTIL },
+		{ "ip", required_argument, NULL, CMD_OPT_IP },
+		{ "kind", required_argument, NULL, CMD_OPT_KIND },
+		{ "proto", required_argument, NULL, CMD_OPT_PROTO },
+		{ "sensor", required_argument, NULL, CMD_OPT_SENSOR },
+		{ "session", required_argument, NULL, CMD_OPT_SESSION },
 		{ "limit", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, OPT_JSON },
+		{ "json", no_argument, NULL, CMD_OPT_JSON },
 		{ NULL, 0, NULL, 0 } };
 	struct cmd_common		 cc = { 0 };
 	struct query_filter		 f;
@@ -99,50 +64,26 @@ cmd_events(int argc, char **argv)
 	    NULL)) != -1) {
 		if ((r = cmd_common_opt(&cc, ch, optarg)) == 1)
 			continue;
-		if (r == -1)
+		if (r == -1 || (r = cmd_filter_opt("events", &f, ch, optarg, now)) == -1)
 			return CMD_EXIT_USAGE;
+		if (r == 1)
+			continue;
 		switch (ch) {
 		case 'h':
 			cmd_usage(events_usage, 0);
 			return CMD_EXIT_OK;
-		case OPT_SINCE:
-		case OPT_UNTIL:
-			if (time_parse_point(optarg, now,
-			    ch == OPT_SINCE ? &f.since : &f.until) == -1) {
-				fprintf(stderr, "hanipo events: --%s: bad time \"%s\" (a duration "
-				    "such as 24h, an ISO 8601 time or @EPOCH)\n",
-				    ch == OPT_SINCE ? "since" : "until", optarg);
-				return CMD_EXIT_USAGE;
-			}
-			break;
-		case OPT_IP:
-			f.ip = optarg;
-			break;
-		case OPT_KIND:
-			f.kind = optarg;
-			break;
-		case OPT_PROTO:
-			f.proto = optarg;
-			break;
-		case OPT_SENSOR:
-			f.sensor = optarg;
-			break;
-		case OPT_SESSION:
-			f.session = optarg;
-			break;
 		case 'n':
-			if (events_count_arg(optarg, &f.limit) == -1) {
+			if (cmd_count_arg(optarg, &f.limit) == -1) {
 				fprintf(stderr, "hanipo events: --limit: bad value \"%s\" "
 				    "(a number >= 0; 0: no limit)\n", optarg);
 				return CMD_EXIT_USAGE;
 			}
 			break;
-		case OPT_JSON:
+		case CMD_OPT_JSON:
 			json = 1;
 			break;
 		default:
-			events_bad_option("events", ch, argv);
-			fprintf(stderr, "(hanipo events --help lists the options)\n");
+			cmd_bad_option("events", ch, argv);
 			return CMD_EXIT_USAGE;
 		}
 	}

@@ -25,9 +25,6 @@ static const char stats_usage[] =
     "  --sensor NAME          only this sensor's events\n"
     "  --json                 one JSON object instead of tables\n";
 
-enum {
-	OPT_SINCE = 256, OPT_UNTIL, OPT_TOP, OPT_SENSOR, OPT_JSON,
-};
 
 /* One ranking: grouped by keys over the window's events (of one kind, when set). */
 struct stats_table {
@@ -61,23 +58,6 @@ static const struct stats_table stats_tables[] = {
 struct stats_totals {
 	int64_t		 events, connections, requests, sources;
 };
-
-/* Parses a non-negative decimal count. Returns 0, or -1. */
-static int
-stats_count_arg(const char *s, int64_t *out)
-{
-	long long	 v;
-	char		*end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 0)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 static int
 stats_totals(sqlite3 *db, const struct query_filter *win, struct stats_totals *t, char *err,
@@ -243,11 +223,11 @@ cmd_stats(int argc, char **argv)
 	static const struct option	 longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "since", required_argument, NULL, OPT_SINCE },
-		{ "until", required_argument, NULL, OPT_UNTIL },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "sensor", required_argument, NULL, OPT_SENSOR },
-		{ "json", no_argument, NULL, OPT_JSON },
+		{ "since", required_argument, NULL, CMD_OPT_SINCE },
+		{ "until", required_argument, NULL, CMD_OPT_UNTIL },
+		{ "top", required_argument, NULL, CMD_OPT_TOP },
+		{ "sensor", required_argument, NULL, CMD_OPT_SENSOR },
+		{ "json", no_argument, NULL, CMD_OPT_JSON },
 		{ NULL, 0, NULL, 0 } };
 	struct cmd_common		 cc = { 0 };
 	struct query_filter		 win;
@@ -268,46 +248,26 @@ cmd_stats(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":" CMD_COMMON_OPTSTRING, longopts, NULL)) != -1) {
 		if ((rc = cmd_common_opt(&cc, ch, optarg)) == 1)
 			continue;
-		if (rc == -1)
+		if (rc == -1 || (rc = cmd_filter_opt("stats", &win, ch, optarg, now)) == -1)
 			return CMD_EXIT_USAGE;
+		if (rc == 1)
+			continue;
 		switch (ch) {
 		case 'h':
 			cmd_usage(stats_usage, 0);
 			return CMD_EXIT_OK;
-		case OPT_SINCE:
-		case OPT_UNTIL:
-			if (time_parse_point(optarg, now,
-			    ch == OPT_SINCE ? &win.since : &win.until) == -1) {
-				fprintf(stderr, "hanipo stats: --%s: bad time \"%s\" (a duration "
-				    "such as 24h, an ISO 8601 time or @EPOCH)\n",
-				    ch == OPT_SINCE ? "since" : "until", optarg);
-				return CMD_EXIT_USAGE;
-			}
-			break;
-		case OPT_TOP:
-			if (stats_count_arg(optarg, &ntop) == -1) {
+		case CMD_OPT_TOP:
+			if (cmd_count_arg(optarg, &ntop) == -1) {
 				fprintf(stderr, "hanipo stats: --top: bad value \"%s\" (a number "
 				    ">= 0; 0: all)\n", optarg);
 				return CMD_EXIT_USAGE;
 			}
 			break;
-		case OPT_SENSOR:
-			win.sensor = optarg;
-			break;
-		case OPT_JSON:
+		case CMD_OPT_JSON:
 			json = 1;
 			break;
-		case ':':
-			fprintf(stderr, "hanipo stats: option %s needs a value\n",
-			    argv[optind - 1]);
-			return CMD_EXIT_USAGE;
 		default:
-			if (optopt != 0)
-				fprintf(stderr, "hanipo stats: unknown option -%c\n", optopt);
-			else
-				fprintf(stderr, "hanipo stats: unknown option %s\n",
-				    argv[optind - 1]);
-			fprintf(stderr, "(hanipo stats --help lists the options)\n");
+			cmd_bad_option("stats", ch, argv);
 			return CMD_EXIT_USAGE;
 		}
 	}

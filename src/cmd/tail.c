@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "core/timeutil.h"
 #include "share/evtline.h"
 #include "store/query.h"
 
@@ -29,9 +30,6 @@ static const char tail_usage[] =
     "  --session ID      only this session\n"
     "  --json            one JSON object per line (payload in base64)\n";
 
-enum {
-	OPT_IP = 256, OPT_KIND, OPT_PROTO, OPT_SENSOR, OPT_SESSION, OPT_JSON,
-};
 
 static volatile sig_atomic_t	tail_stop;
 
@@ -40,23 +38,6 @@ tail_signal(int sig)
 {
 	(void)sig;
 	tail_stop = 1;
-}
-
-/* Parses a non-negative decimal count. Returns 0, or -1. */
-static int
-tail_count_arg(const char *s, int64_t *out)
-{
-	long long	 v;
-	char		*end;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < 0)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 /*
@@ -118,12 +99,12 @@ cmd_tail(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "lines", required_argument, NULL, 'n' },
-		{ "ip", required_argument, NULL, OPT_IP },
-		{ "kind", required_argument, NULL, OPT_KIND },
-		{ "proto", required_argument, NULL, OPT_PROTO },
-		{ "sensor", required_argument, NULL, OPT_SENSOR },
-		{ "session", required_argument, NULL, OPT_SESSION },
-		{ "json", no_argument, NULL, OPT_JSON },
+		{ "ip", required_argument, NULL, CMD_OPT_IP },
+		{ "kind", required_argument, NULL, CMD_OPT_KIND },
+		{ "proto", required_argument, NULL, CMD_OPT_PROTO },
+		{ "sensor", required_argument, NULL, CMD_OPT_SENSOR },
+		{ "session", required_argument, NULL, CMD_OPT_SESSION },
+		{ "json", no_argument, NULL, CMD_OPT_JSON },
 		{ NULL, 0, NULL, 0 } };
 	struct cmd_common		 cc = { 0 };
 	struct query_filter		 f;
@@ -134,6 +115,7 @@ cmd_tail(int argc, char **argv)
 	sqlite3				*db = NULL;
 	const char			*path;
 	char				 err[1024];
+	int64_t				 now = time_now_us();
 	int64_t				 lines = TAIL_DEFAULT_LINES, last, n;
 	int				 ch, r, json = 0, status = CMD_EXIT_USAGE;
 
@@ -144,48 +126,26 @@ cmd_tail(int argc, char **argv)
 	    NULL)) != -1) {
 		if ((r = cmd_common_opt(&cc, ch, optarg)) == 1)
 			continue;
-		if (r == -1)
+		if (r == -1 || (r = cmd_filter_opt("tail", &f, ch, optarg, now)) == -1)
 			return CMD_EXIT_USAGE;
+		if (r == 1)
+			continue;
 		switch (ch) {
 		case 'h':
 			cmd_usage(tail_usage, 0);
 			return CMD_EXIT_OK;
 		case 'n':
-			if (tail_count_arg(optarg, &lines) == -1) {
+			if (cmd_count_arg(optarg, &lines) == -1) {
 				fprintf(stderr, "hanipo tail: -n: bad value \"%s\" (a number "
 				    ">= 0)\n", optarg);
 				return CMD_EXIT_USAGE;
 			}
 			break;
-		case OPT_IP:
-			f.ip = optarg;
-			break;
-		case OPT_KIND:
-			f.kind = optarg;
-			break;
-		case OPT_PROTO:
-			f.proto = optarg;
-			break;
-		case OPT_SENSOR:
-			f.sensor = optarg;
-			break;
-		case OPT_SESSION:
-			f.session = optarg;
-			break;
-		case OPT_JSON:
+		case CMD_OPT_JSON:
 			json = 1;
 			break;
-		case ':':
-			fprintf(stderr, "hanipo tail: option %s needs a value\n",
-			    argv[optind - 1]);
-			return CMD_EXIT_USAGE;
 		default:
-			if (optopt != 0)
-				fprintf(stderr, "hanipo tail: unknown option -%c\n", optopt);
-			else
-				fprintf(stderr, "hanipo tail: unknown option %s\n",
-				    argv[optind - 1]);
-			fprintf(stderr, "(hanipo tail --help lists the options)\n");
+			cmd_bad_option("tail", ch, argv);
 			return CMD_EXIT_USAGE;
 		}
 	}
