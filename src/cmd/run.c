@@ -197,6 +197,7 @@ cmd_run(int argc, char **argv)
 	session_env.base = rc.base;
 	session_env.sensor = name;
 	session_env.max_conn = (unsigned)config_int(rc.cfg, "limits", "max_connections");
+	session_env.max_buffered = (size_t)config_int(rc.cfg, "limits", "max_buffered");
 	session_env.max_per_source =
 	    (unsigned)config_int(rc.cfg, "limits", "max_connections_per_source");
 	if ((rc.store = store_open(rc.cfg, rc.base, run_committed, NULL, err,

@@ -11,6 +11,9 @@
 #define HNP_LISTEN_BACKLOG		1024
 #define HNP_MAX_LISTENERS		64	/* host:port values per sensor */
 
+#define HNP_MAX_BUFFERED		(64 * 1024 * 1024)	/* input held by all sessions */
+#define HNP_MAX_BUFFERED_HARD		(1024LL * 1024 * 1024)	/* what config may raise it to */
+
 /* Time per session (seconds). */
 #define HNP_IDLE_TIMEOUT		30	/* no byte received */
 #define HNP_TOTAL_TIMEOUT		120	/* whole session */
@@ -30,6 +33,7 @@
 #define HNP_MAX_SENSOR_NAME		63
 #define HNP_MAX_FIELDS_JSON		(4 * 1024 * 1024)	/* an event's fields as JSON */
 #define HNP_MAX_QUEUED_EVENTS		200000	/* events waiting for the writer */
+#define HNP_MAX_QUEUED_BYTES		(128 * 1024 * 1024)	/* their payloads */
 #define HNP_MAX_BATCH_EVENTS		4096	/* events per transaction */
 
 /* Config files. */

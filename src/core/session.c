@@ -34,6 +34,7 @@ struct session {
 	char			 src_ip[EVT_IP_LEN], dst_ip[EVT_IP_LEN];
 	uint16_t		 src_port, dst_port;
 	struct buf		 in;		/* received, not yet consumed by the protocol */
+	size_t			 in_counted;	/* in.len as last added to session_env.buffered */
 	struct buf		 out;		/* released replies the socket has not taken yet */
 	struct buf		 pending;	/* replies waiting for their event to be durable */
 	int64_t			 start_us;
@@ -173,6 +174,15 @@ session_emit(struct session *s, struct evt *ev)
 
 static void	session_free_cb(evutil_socket_t, short, void *);
 
+/* Keeps session_env.buffered equal to the input all sessions hold. */
+static void
+session_count_input(struct session *s)
+{
+	session_env.buffered += s->in.len;
+	session_env.buffered -= s->in_counted;
+	s->in_counted = s->in.len;
+}
+
 static void
 session_unwait(struct session *s)
 {
@@ -191,6 +201,8 @@ session_close(struct session *s, const char *reason)
 		return;
 	s->closing = 1;
 	session_unwait(s);
+	buf_consume(&s->in, s->in.len);
+	session_count_input(s);
 	f = json_pack("{s:s, s:I, s:I, s:I}", "reason", reason,
 	    "duration_ms", (json_int_t)((time_now_us() - s->start_us) / 1000),
 	    "bytes_in", (json_int_t)s->bytes_in, "bytes_out", (json_int_t)s->bytes_out);
@@ -409,6 +421,11 @@ session_read_cb(evutil_socket_t fd, short what, void *arg)
 	if (room > sizeof(rbuf))
 		room = sizeof(rbuf);
 	/* Read into shared space, keep only what came: an idle session holds no read buffer. */
+	/* Past the budget for all sessions together: record what this one has and close it. */
+	if (session_env.buffered + room > session_env.max_buffered && s->in.len > 0) {
+		session_end(s, "memory_budget");
+		return;
+	}
 	n = read(fd, rbuf, room);
 	if (n == 0) {
 		session_eof(s);
@@ -427,8 +444,10 @@ session_read_cb(evutil_socket_t fd, short what, void *arg)
 	s->in_read = 1;
 	session_feed(s);
 	s->in_read = 0;
-	if (!s->closing)
+	if (!s->closing) {
+		session_count_input(s);
 		session_release(s);
+	}
 }
 
 static void

@@ -31,6 +31,8 @@ struct session_env {
 	int64_t			 committed;	/* highest durable sequence number */
 	unsigned		 max_conn, max_per_source;
 	unsigned		 open;		/* sessions open now */
+	size_t			 max_buffered;	/* input all sessions may hold together */
+	size_t			 buffered;	/* input they hold now */
 };
 extern struct session_env session_env;
 

@@ -592,18 +592,29 @@ http_on_read(struct session *s, void *vctx, const uint8_t *in, size_t len)
 	if (c->flags & HTTP_F_CHUNKED) {
 		size_t	 before = c->chunked.consumed;
 		uint8_t	*out;
+		size_t	 want;
 		int	 cut;
 
-		/* The decoder writes into body's storage, which is sized to max_body up front. */
-		if (c->body.cap < st->max_body && st->max_body > 0) {
-			out = realloc(c->body.data, st->max_body);
-			if (out == NULL)
+		/*
+		 * The decoder writes into body's storage. Decoded bytes never outnumber the input,
+		 * so room for what came in (up to max_body) is enough: memory grows with the bytes
+		 * an attacker actually sends, not with the cap.
+		 */
+		want = c->body.len + (body_have - before);
+		if (want > st->max_body)
+			want = st->max_body;
+		if (c->body.cap < want) {
+			size_t	 ncap = c->body.cap ? c->body.cap : 1024;
+
+			while (ncap < want)
+				ncap = ncap > st->max_body / 2 ? st->max_body : ncap * 2;
+			if ((out = realloc(c->body.data, ncap)) == NULL)
 				return -1;
 			c->body.data = out;
-			c->body.cap = st->max_body;
+			c->body.cap = ncap;
 		}
 		rc = http_chunked_feed(&c->chunked, in + c->head_len + before,
-		    body_have - before, c->body.data, st->max_body);
+		    body_have - before, c->body.data, c->body.cap);
 		c->body.len = c->chunked.out_len;
 		if (rc == 0 && c->chunked.dropped == 0 && len < st->max_head + st->max_body)
 			return 0;

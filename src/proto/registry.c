@@ -39,6 +39,9 @@ static const struct config_key core_config_keys[] = {
 	    "open connections, all sensors together" },
 	{ "limits", "max_connections_per_source", CFG_INT, 1, HNP_MAX_CONNECTIONS_HARD, "64",
 	    "open connections from one address" },
+	{ "limits", "max_buffered", CFG_SIZE, 1024 * 1024, HNP_MAX_BUFFERED_HARD, "64m",
+	    "received bytes all connections may hold together; past it a connection is recorded "
+	    "and closed" },
 	{ "limits", "idle_timeout", CFG_INT, 1, HNP_MAX_TIMEOUT, "30",
 	    "seconds without a byte before a connection is closed" },
 	{ "limits", "total_timeout", CFG_INT, 1, HNP_MAX_TIMEOUT, "120",

@@ -92,6 +92,7 @@ struct store {
 	pthread_cond_t		 ckpt_cond;	/* wakes the checkpointer to stop */
 	struct evt	*head, *tail;
 	size_t			 queued;
+	size_t			 queued_bytes;	/* payload bytes of the queued events */
 	int64_t			 next_seq;	/* loop thread only */
 	int64_t			 last_handled;	/* seq handled (committed or failed) */
 	int			 stop;
@@ -185,7 +186,7 @@ static void *
 store_thread(void *arg)
 {
 	struct store		*s = arg;
-	struct evt	*batch, *ev, *next, *vec[HNP_MAX_BATCH_EVENTS];
+	struct evt		*batch, *ev, *next, *vec[HNP_MAX_BATCH_EVENTS];
 	size_t			 n, i, k;
 	int64_t			 last;
 
@@ -205,10 +206,12 @@ store_thread(void *arg)
 		if (s->head == NULL)
 			s->tail = NULL;
 		ev->next = NULL;
+		last = ev->seq;
 		s->queued -= n;
+		for (next = batch; next != NULL; next = next->next)
+			s->queued_bytes -= next->payload_len;
 		pthread_mutex_unlock(&s->mtx);
 
-		last = ev->seq;
 		if (store_commit(s, batch) == 0) {
 			atomic_store(&s->committed, last);
 			if (s->notify_ev != NULL)
@@ -430,7 +433,8 @@ store_append(struct store *s, struct evt *ev)
 	int64_t	 seq;
 
 	pthread_mutex_lock(&s->mtx);
-	if (s->queued + s->local_n >= HNP_MAX_QUEUED_EVENTS) {
+	if (s->queued + s->local_n >= HNP_MAX_QUEUED_EVENTS ||
+	    s->queued_bytes + ev->payload_len > HNP_MAX_QUEUED_BYTES) {
 		pthread_mutex_unlock(&s->mtx);
 		log_warn("store: queue full, event dropped (%s %s from %s)", ev->proto, ev->kind,
 		    ev->src_ip);
@@ -438,6 +442,7 @@ store_append(struct store *s, struct evt *ev)
 		return -1;
 	}
 	seq = ev->seq = s->next_seq++;
+	s->queued_bytes += ev->payload_len;
 	pthread_mutex_unlock(&s->mtx);
 	ev->next = NULL;
 	if (s->local_tail != NULL)
