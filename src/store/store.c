@@ -115,7 +115,10 @@ store_insert(struct store *s, struct evt *ev)
 	int		 flen = 2, tlen = 2, rc;
 
 	evt_hash(ev);
-	if (json_object_size(ev->fields) > 0) {
+	if (ev->fields_text != NULL) {
+		fields = ev->fields_text;	/* written by the producer: bound as is */
+		flen = (int)ev->fields_len;
+	} else if (json_object_size(ev->fields) > 0) {
 		fb->len = 0;
 		if (evt_json_dump(ev->fields, fb) == 0) {
 			fields = (const char *)fb->data;
