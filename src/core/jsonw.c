@@ -458,12 +458,30 @@ jr_skip_scalar(const char *s, size_t len, size_t i)
 	return i > start ? i : 0;
 }
 
+/*
+ * Index just past the string whose opening quote is at s[i] (0 when it does not end); *esc is set
+ * when it holds a backslash. A byte loop: the strings of event fields are short.
+ */
+static size_t
+jr_string_end(const char *s, size_t len, size_t i, int *esc)
+{
+	for (i++; i < len; i++) {
+		if (s[i] == '"')
+			return i + 1;
+		if (s[i] == '\\') {
+			*esc = 1;
+			i++;
+		}
+	}
+	return 0;
+}
+
 size_t
 jsonw_find_many(const char *s, size_t len, const char *const *keys, size_t n,
     const char **vals, size_t *vlens)
 {
 	size_t	 klen[JSONW_FIND_MAX], i, v, e, k, kl;
-	int	 eq;
+	int	 eq, esc;
 
 	if (n > JSONW_FIND_MAX)
 		n = JSONW_FIND_MAX;
@@ -479,11 +497,12 @@ jsonw_find_many(const char *s, size_t len, const char *const *keys, size_t n,
 	if (i < len && s[i] == '}')
 		return 0;
 	for (;;) {
-		if (i >= len || s[i] != '"' || (e = jr_skip_string(s, len, i)) == 0)
+		esc = 0;
+		if (i >= len || s[i] != '"' || (e = jr_string_end(s, len, i, &esc)) == 0)
 			goto bad;
 		/* The key s[i + 1, e - 1): bytes compared when it has no escape, else decoded. */
 		kl = e - i - 2;
-		if (memchr(s + i + 1, '\\', kl) == NULL) {
+		if (!esc) {
 			for (k = 0; k < n; k++)
 				if (klen[k] == kl && memcmp(s + i + 1, keys[k], kl) == 0)
 					break;
@@ -504,7 +523,7 @@ jsonw_find_many(const char *s, size_t len, const char *const *keys, size_t n,
 		if (v >= len)
 			goto bad;
 		if (s[v] == '"')
-			e = jr_skip_string(s, len, v);
+			e = jr_string_end(s, len, v, &esc);
 		else if (s[v] == '{' || s[v] == '[')
 			e = jr_skip_value(s, len, v);
 		else
