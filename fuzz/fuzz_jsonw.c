@@ -80,7 +80,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > 0)
 		memcpy(text, data, size);
 	buf_init(&out, 3 * size + 64);	/* the writer's U+FFFD triple a byte */
-	j = json_loadb(text, size, JSON_ALLOW_NUL, NULL);
+	/*
+	 * jansson skips raw NUL bytes between tokens (its stream treats one as "refill"), which no
+	 * JSON allows: compare only texts without one.
+	 */
+	j = memchr(text, '\0', size) ? NULL : json_loadb(text, size, JSON_ALLOW_NUL, NULL);
 	if (!json_is_object(j)) {
 		json_decref(j);
 		j = NULL;

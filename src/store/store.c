@@ -155,8 +155,11 @@ store_insert(struct store *s, struct evt *ev)
 	}
 	sqlite3_bind_text(st, 16, tags, tlen, SQLITE_STATIC);
 	rc = sqlite3_step(st);
+	/*
+	 * No sqlite3_clear_bindings (~330 instructions a row): every parameter is bound again before
+	 * the next step, so the stale SQLITE_STATIC pointers into ev are never read.
+	 */
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
