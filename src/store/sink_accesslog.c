@@ -4,8 +4,11 @@
  * Unlike WOWHoneypot, the base64 holds the exact bytes received and control bytes in the request
  * line are written as \xHH (no log injection).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "core/buf.h"
 #include "core/limits.h"
@@ -177,13 +180,27 @@ accesslog_int_or(struct buf *b, const struct evt_value *v, const char *fallback)
 		accesslog_uint(b, (unsigned long long)n);
 }
 
+/* Standard base64 of p[0..len) appended to b, whole or not at all; no allocation. */
+static void
+accesslog_base64(struct buf *b, const uint8_t *p, size_t len)
+{
+	size_t	 need = 4 * ((len + 2) / 3) + 1;	/* EVP_EncodeBlock adds a NUL */
+	uint8_t	*o;
+	int	 n;
+
+	if (len == 0 || len > INT_MAX || buf_room(b) < need || (o = buf_tail(b, need)) == NULL)
+		return;
+	n = EVP_EncodeBlock(o, p, (int)len);
+	if (n > 0)
+		b->len += (size_t)n;
+}
+
 static void
 accesslog_request(struct accesslog *a, const struct evt *ev, const struct evt_value *f,
     const char *ts)
 {
 	struct buf	*b = &a->line;
 	const char	*host, *v;
-	char		*b64;
 	size_t		 hl, vl;
 
 	b->len = 0;
@@ -237,9 +254,7 @@ accesslog_request(struct accesslog *a, const struct evt *ev, const struct evt_va
 	accesslog_str(b, a->sep);
 	accesslog_int_or(b, &f[F_RULE], "False");
 	accesslog_str(b, a->sep);
-	b64 = evt_base64(ev->payload ? ev->payload : (const uint8_t *)"", ev->payload_len);
-	accesslog_str(b, b64);
-	free(b64);
+	accesslog_base64(b, ev->payload, ev->payload_len);
 	buf_append(b, "\n", 1);
 	fwrite(b->data, 1, b->len, a->access.fp);
 }
