@@ -6,6 +6,7 @@
 #include <openssl/sha.h>
 
 #include "core/buf.h"
+#include "core/jsonw.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
@@ -20,19 +21,43 @@ evt_copy(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
+/* The event with sensor and len bytes of fields text in its own allocation. */
+static struct evt *
+evt_make(const char *sensor, const char *proto, const char *kind, const char *text, size_t len)
+{
+	size_t		 sl = strlen(sensor ? sensor : "") + 1;
+	struct evt	*ev = xmalloc(sizeof(*ev) + sl + len);
+
+	memset(ev, 0, sizeof(*ev));
+	ev->packed = 1;
+	ev->sensor = ev->block;
+	memcpy(ev->sensor, sensor ? sensor : "", sl);
+	if (len > 0) {
+		ev->fields_text = ev->block + sl;
+		memcpy(ev->fields_text, text, len);
+		ev->fields_len = len;
+	}
+	ev->ts = time_now_us();
+	ulid_make(ev->id, ev->ts);
+	evt_copy(ev->proto, sizeof(ev->proto), proto);
+	evt_copy(ev->kind, sizeof(ev->kind), kind);
+	return ev;
+}
+
 struct evt *
 evt_new(const char *sensor, const char *proto, const char *kind, json_t *fields)
 {
-	struct evt	*ev = xcalloc(1, sizeof(*ev));
+	struct evt	*ev = evt_make(sensor, proto, kind, NULL, 0);
 
-	ev->ts = time_now_us();
-	ulid_make(ev->id, ev->ts);
-	ev->sensor = xstrdup(sensor ? sensor : "");
-	evt_copy(ev->proto, sizeof(ev->proto), proto);
-	evt_copy(ev->kind, sizeof(ev->kind), kind);
-	ev->fields = fields ? fields : json_object();
-	ev->tags = json_array();
+	ev->fields = fields;
 	return ev;
+}
+
+struct evt *
+evt_new_text(const char *sensor, const char *proto, const char *kind, const char *text,
+    size_t len)
+{
+	return evt_make(sensor, proto, kind, text, len);
 }
 
 void
@@ -85,7 +110,10 @@ evt_free(struct evt *ev)
 {
 	if (ev == NULL)
 		return;
-	free(ev->sensor);
+	if (!ev->packed) {
+		free(ev->sensor);
+		free(ev->fields_text);
+	}
 	json_decref(ev->fields);
 	json_decref(ev->tags);
 	free(ev->payload);
@@ -120,7 +148,7 @@ evt_to_json(const struct evt *ev, int with_payload)
 	json_object_set_new(o, "src_port", json_integer(ev->src_port));
 	json_object_set_new(o, "dst_ip", json_string(ev->dst_ip));
 	json_object_set_new(o, "dst_port", json_integer(ev->dst_port));
-	json_object_set(o, "fields", ev->fields);
+	json_object_set_new(o, "fields", evt_fields_json(ev));
 	if (ev->payload != NULL) {
 		if (with_payload) {
 			char	*b64 = evt_base64(ev->payload, ev->payload_len);
@@ -131,39 +159,91 @@ evt_to_json(const struct evt *ev, int with_payload)
 		json_object_set_new(o, "payload_len", json_integer((json_int_t)ev->payload_total));
 		json_object_set_new(o, "payload_sha256", json_string(ev->payload_sha256));
 	}
-	json_object_set(o, "tags", ev->tags);
+	json_object_set_new(o, "tags", ev->tags ? json_incref(ev->tags) : json_array());
 	return o;
 }
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0 when it is not one. */
-static size_t
-evt_utf8_seq(const uint8_t *p, size_t len)
+json_t *
+evt_fields_json(const struct evt *ev)
 {
-	uint8_t	 c = p[0];
-	size_t	 n, i;
-	uint32_t cp;
+	json_t	*j;
 
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
+	if (ev->fields != NULL)
+		return json_incref(ev->fields);
+	if (ev->fields_text == NULL)
+		return json_object();
+	j = json_loadb(ev->fields_text, ev->fields_len, JSON_ALLOW_NUL, NULL);
+	if (json_is_object(j))
+		return j;
+	json_decref(j);
+	return json_object();
+}
+
+void
+evt_fields_get(const struct evt *ev, const char *const *keys, size_t n, struct evt_value *vals)
+{
+	const char	*v[JSONW_FIND_MAX];
+	size_t		 vl[JSONW_FIND_MAX], k;
+
+	if (n > JSONW_FIND_MAX)
+		n = JSONW_FIND_MAX;
+	memset(vals, 0, n * sizeof(*vals));
+	if (ev->fields != NULL) {
+		for (k = 0; k < n; k++)
+			vals[k].json = json_object_get(ev->fields, keys[k]);
+		return;
 	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
+	if (ev->fields_text == NULL ||
+	    jsonw_find_many(ev->fields_text, ev->fields_len, keys, n, v, vl) == 0)
+		return;
+	for (k = 0; k < n; k++) {
+		vals[k].text = v[k];
+		vals[k].len = vl[k];
+	}
+}
+
+int
+evt_value_str(const struct evt_value *v, struct buf *out)
+{
+	if (v->json != NULL) {
+		if (!json_is_string(v->json))
+			return 0;
+		return buf_append(out, json_string_value(v->json),
+		    json_string_length(v->json)) == -1 ? -1 : 1;
+	}
+	if (v->text == NULL || v->text[0] != '"')
 		return 0;
-	return n;
+	return jsonw_string_value(v->text, v->len, out);
+}
+
+int
+evt_value_int(const struct evt_value *v, int64_t *out)
+{
+	if (v->json != NULL) {
+		if (!json_is_integer(v->json))
+			return 0;
+		*out = json_integer_value(v->json);
+		return 1;
+	}
+	return v->text != NULL && jsonw_int_value(v->text, v->len, out);
+}
+
+int
+evt_field_str(const struct evt *ev, const char *key, struct buf *out)
+{
+	struct evt_value	 v;
+
+	evt_fields_get(ev, &key, 1, &v);
+	return evt_value_str(&v, out);
+}
+
+int
+evt_field_int(const struct evt *ev, const char *key, int64_t *out)
+{
+	struct evt_value	 v;
+
+	evt_fields_get(ev, &key, 1, &v);
+	return evt_value_int(&v, out);
 }
 
 json_t *
@@ -176,7 +256,7 @@ evt_json_bytes(const void *src, size_t len)
 
 	out = xmalloc(len * 3 + 1);
 	while (i < len) {
-		if ((n = evt_utf8_seq(p + i, len - i)) == 0) {
+		if ((n = jsonw_utf8_len(p + i, len - i)) == 0) {
 			out[o++] = 0xef;
 			out[o++] = 0xbf;
 			out[o++] = 0xbd;

@@ -47,6 +47,12 @@ struct session *session_new(struct service *svc, int fd, const struct sockaddr *
  * takes the reference. Pass it to session_emit.
  */
 struct evt *session_evt(struct session *s, const char *kind, json_t *fields);
+struct jsonw;
+/*
+ * The same with the fields as the JSON object text w wrote (the whole of its buffer), copied into
+ * the event; {} when w's buffer maximum cut it. The cheap form for events made per connection.
+ */
+struct evt *session_evt_text(struct session *s, const char *kind, const struct jsonw *w);
 /* Stores ev (taking ownership); returns its sequence number, or -1 when it was dropped. */
 int64_t	session_emit(struct session *s, struct evt *ev);
 /*

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "core/jsonw.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "core/session.h"
@@ -51,6 +52,7 @@ struct http_state {
  */
 static struct {
 	struct buf	 uri, hdrs, reply;
+	struct buf	 fields;	/* an event's fields as JSON text (jsonw) */
 	int		 ready;
 } http_scratch;
 
@@ -59,13 +61,15 @@ static struct {
 static void
 http_scratch_reset(void)
 {
-	struct buf	*bufs[] = { &http_scratch.uri, &http_scratch.hdrs, &http_scratch.reply };
+	struct buf	*bufs[] = { &http_scratch.uri, &http_scratch.hdrs, &http_scratch.reply,
+			    &http_scratch.fields };
 	size_t		 i;
 
 	if (!http_scratch.ready) {
 		buf_init(&http_scratch.uri, HNP_MAX_HTTP_HEADER_BYTES * 3);
 		buf_init(&http_scratch.hdrs, HNP_MAX_HTTP_HEADER_BYTES * 2);
 		buf_init(&http_scratch.reply, HNP_MAX_HTTP_PENDING_OUT);
+		buf_init(&http_scratch.fields, HNP_MAX_FIELDS_JSON);
 		http_scratch.ready = 1;
 	}
 	for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++) {
@@ -231,6 +235,23 @@ http_put_header(struct buf *b, const char *name, const char *value)
 #define HTTP_CONN_CLOSE		1
 #define HTTP_CONN_KEEP_ALIVE	2
 
+/* Appends v in decimal (snprintf costs ~600 instructions a call). */
+static void
+http_put_int(struct buf *b, long long v)
+{
+	char			 tmp[24];
+	size_t			 i = sizeof(tmp);
+	unsigned long long	 u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		tmp[--i] = '-';
+	buf_append(b, tmp + i, sizeof(tmp) - i);
+}
+
 /*
  * Builds a reply in WOWHoneypot's header order: Date, the rule's headers, Server unless the rule
  * set one, Content-Type unless set, Content-Length (bytes), then Connection when closing.
@@ -243,11 +264,10 @@ http_build_reply(struct buf *b, struct http_state *st, const char *version, int 
 	size_t	 i;
 	int	 has_server = 0, has_type = 0;
 
-	char	 num[32];
-
 	http_put(b, version);
-	snprintf(num, sizeof(num), " %d ", status);
-	http_put(b, num);
+	buf_append(b, " ", 1);
+	http_put_int(b, status);
+	buf_append(b, " ", 1);
 	http_put(b, http_reason(status));
 	buf_append(b, "\r\n", 2);
 	http_date(b);
@@ -264,8 +284,9 @@ http_build_reply(struct buf *b, struct http_state *st, const char *version, int 
 		http_put_header(b, "Server", st->server);
 	if (!has_type)
 		http_put(b, "Content-Type: text/html\r\n");
-	snprintf(num, sizeof(num), "%zu", body_len);
-	http_put_header(b, "Content-Length", num);
+	http_put(b, "Content-Length: ");
+	http_put_int(b, (long long)body_len);
+	buf_append(b, "\r\n", 2);
 	if (conn == HTTP_CONN_CLOSE)
 		http_put(b, "Connection: close\r\n");
 	else if (conn == HTTP_CONN_KEEP_ALIVE)
@@ -295,10 +316,37 @@ http_reply_400(struct session *s, struct http_state *st, int64_t seq)
 	session_close_after_reply(s, "bad_request");
 }
 
-static json_t *
-http_span_json(struct http_span sp)
+/* Starts an event's fields object in the scratch buffer (which it empties). */
+static void
+http_fields_begin(struct jsonw *w)
 {
-	return evt_json_bytes(sp.p, sp.len);
+	if (!http_scratch.ready)
+		http_scratch_reset();
+	http_scratch.fields.len = 0;
+	jsonw_init(w, &http_scratch.fields);
+	jsonw_object_begin(w);
+}
+
+/* "key": the span's bytes as a JSON string (invalid UTF-8 as U+FFFD). */
+static void
+http_span_field(struct jsonw *w, const char *key, struct http_span sp)
+{
+	jsonw_key(w, key);
+	jsonw_bytes(w, sp.p, sp.len);
+}
+
+static void
+http_str_field(struct jsonw *w, const char *key, const char *val)
+{
+	jsonw_key(w, key);
+	jsonw_str(w, val);
+}
+
+static void
+http_int_field(struct jsonw *w, const char *key, int64_t val)
+{
+	jsonw_key(w, key);
+	jsonw_int(w, val);
 }
 
 /* The target as WOWHoneypot's rules see it: spaces as %20, '"' as %22. */
@@ -327,19 +375,23 @@ static void
 http_hunt_cb(void *arg, const char *tool, const char *url, size_t url_len)
 {
 	struct http_hunt_arg	*ha = arg;
-	json_t			*f = json_object();
+	struct jsonw		 w;
 	int64_t			 seq;
 
-	json_object_set_new(f, "url", evt_json_bytes(url, url_len));
-	json_object_set_new(f, "tool", json_string(tool));
-	json_object_set_new(f, "request", json_string(ha->request_id));
-	seq = session_emit(ha->s, session_evt(ha->s, "download_url", f));
+	http_fields_begin(&w);
+	jsonw_key(&w, "url");
+	jsonw_bytes(&w, url, url_len);
+	http_str_field(&w, "tool", tool);
+	http_str_field(&w, "request", ha->request_id);
+	jsonw_object_end(&w);
+	seq = session_emit(ha->s, session_evt_text(ha->s, "download_url", &w));
 	if (seq > ha->last_seq)
 		ha->last_seq = seq;
 }
 
+/* "flags": the names of the flags set, when any is. */
 static void
-http_flags_json(json_t *f, unsigned flags)
+http_flags_field(struct jsonw *w, unsigned flags)
 {
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{ HTTP_F_BARE_LF, "bare_lf" }, { HTTP_F_NO_VERSION, "no_version" },
@@ -348,16 +400,21 @@ http_flags_json(json_t *f, unsigned flags)
 		{ HTTP_F_BAD_HEADER, "bad_header" }, { HTTP_F_BINARY, "binary" },
 		{ HTTP_F_EXPECT_CONTINUE, "expect_continue" },
 	};
-	json_t	*a = json_array();
 	size_t	 i;
+	int	 any = 0;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (flags & names[i].bit)
-			json_array_append_new(a, json_string(names[i].name));
-	if (json_array_size(a) > 0)
-		json_object_set_new(f, "flags", a);
-	else
-		json_decref(a);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(flags & names[i].bit))
+			continue;
+		if (!any) {
+			jsonw_key(w, "flags");
+			jsonw_array_begin(w);
+			any = 1;
+		}
+		jsonw_str(w, names[i].name);
+	}
+	if (any)
+		jsonw_array_end(w);
 }
 
 /* The path part of a target (before '?'), for rankings. */
@@ -385,10 +442,11 @@ http_handle(struct session *s, struct http_ctx *c, struct http_state *st,
 	const struct rule_response	*resp = NULL;
 	struct buf			*uri = &http_scratch.uri, *hdrs = &http_scratch.hdrs;
 	struct buf			*reply = &http_scratch.reply;
-	json_t				*f;
+	struct jsonw			 w;
 	struct evt			*ev;
 	struct http_hunt_arg		 hunt;
-	size_t				 i;
+	const uint8_t			*nul;
+	size_t				 i, vl;
 	int64_t				 seq;
 	int				 bad, closing, status, conn;
 	char				 version[16], reqid[ULID_LEN + 1];
@@ -425,32 +483,35 @@ http_handle(struct session *s, struct http_ctx *c, struct http_state *st,
 	    ((r->flags & HTTP_F_HTTP10) && !(r->flags & HTTP_F_KEEP_ALIVE)) ||
 	    !(r->flags & (HTTP_F_HTTP10 | HTTP_F_HTTP11));
 
-	f = json_object();
-	json_object_set_new(f, "method", http_span_json(r->method));
-	json_object_set_new(f, "uri", http_span_json(r->target));
-	json_object_set_new(f, "path", http_span_json(http_path(r->target)));
-	json_object_set_new(f, "version", http_span_json(r->version));
+	http_fields_begin(&w);
+	http_span_field(&w, "method", r->method);
+	http_span_field(&w, "uri", r->target);
+	http_span_field(&w, "path", http_path(r->target));
+	http_span_field(&w, "version", r->version);
 	if (r->host.len)
-		json_object_set_new(f, "host", http_span_json(r->host));
+		http_span_field(&w, "host", r->host);
 	if (r->user_agent.len)
-		json_object_set_new(f, "user_agent", http_span_json(r->user_agent));
-	json_object_set_new(f, "headers", json_integer((json_int_t)r->nheaders));
-	json_object_set_new(f, "body_len", json_integer((json_int_t)body_len));
-	http_flags_json(f, r->flags);
+		http_span_field(&w, "user_agent", r->user_agent);
+	http_int_field(&w, "headers", (int64_t)r->nheaders);
+	http_int_field(&w, "body_len", (int64_t)body_len);
+	http_flags_field(&w, r->flags);
 	if (why != NULL)
-		json_object_set_new(f, "incomplete", json_string(why));
+		http_str_field(&w, "incomplete", why);
 	else {
-		json_object_set_new(f, "status", json_integer(status));
+		http_int_field(&w, "status", status);
 		if (resp != NULL && resp->id != 0) {
-			json_object_set_new(f, "rule", json_integer(resp->id));
+			http_int_field(&w, "rule", resp->id);
 			if (resp->note)
-				json_object_set_new(f, "rule_note", json_string(resp->note));
+				http_str_field(&w, "rule_note", resp->note);
 		} else if (resp != NULL && resp->note)
-			json_object_set_new(f, "page", json_string(resp->note));
+			http_str_field(&w, "page", resp->note);
 	}
-	if (truncated)
-		json_object_set_new(f, "truncated", json_true());
-	ev = session_evt(s, "request", f);
+	if (truncated) {
+		jsonw_key(&w, "truncated");
+		jsonw_bool(&w, 1);
+	}
+	jsonw_object_end(&w);
+	ev = session_evt_text(s, "request", &w);
 	evt_set_payload(ev, raw, raw_len, raw_total);
 	memcpy(reqid, ev->id, sizeof(reqid));
 	hunt.s = s;
@@ -465,11 +526,18 @@ http_handle(struct session *s, struct http_ctx *c, struct http_state *st,
 		http_reply_400(s, st, hunt.last_seq);
 		return;
 	}
-	snprintf(version, sizeof(version), "%.*s",
-	    (int)(r->flags & (HTTP_F_HTTP10 | HTTP_F_HTTP11) ? r->version.len : 0),
-	    r->version.p);
-	if (version[0] == '\0')
-		snprintf(version, sizeof(version), "HTTP/1.1");
+	/* The request's version (up to a NUL, at most 15 bytes), or HTTP/1.1. */
+	vl = r->flags & (HTTP_F_HTTP10 | HTTP_F_HTTP11) ? r->version.len : 0;
+	if (vl > sizeof(version) - 1)
+		vl = sizeof(version) - 1;
+	if (vl > 0 && (nul = memchr(r->version.p, '\0', vl)) != NULL)
+		vl = (size_t)(nul - r->version.p);
+	if (vl == 0) {
+		memcpy(version, "HTTP/1.1", 9);
+	} else {
+		memcpy(version, r->version.p, vl);
+		version[vl] = '\0';
+	}
 	conn = closing ? HTTP_CONN_CLOSE : (r->flags & HTTP_F_HTTP10) ? HTTP_CONN_KEEP_ALIVE :
 	    HTTP_CONN_NONE;
 	if (resp != NULL)
@@ -489,16 +557,18 @@ http_not_http(struct session *s, struct http_state *st, const uint8_t *in, size_
     const char *why)
 {
 	const char	*kind = http_sniff(in, len);
-	json_t		*f = json_object();
+	struct jsonw	 w;
 	struct evt	*ev;
 	int64_t		 seq;
 
-	json_object_set_new(f, "detected", json_string(kind ? kind : "unknown"));
+	http_fields_begin(&w);
+	http_str_field(&w, "detected", kind ? kind : "unknown");
 	if (why != NULL)
-		json_object_set_new(f, "incomplete", json_string(why));
+		http_str_field(&w, "incomplete", why);
 	else
-		json_object_set_new(f, "status", json_integer(400));
-	ev = session_evt(s, "payload", f);
+		http_int_field(&w, "status", 400);
+	jsonw_object_end(&w);
+	ev = session_evt_text(s, "payload", &w);
 	evt_set_payload(ev, in, len, len);
 	seq = session_emit(s, ev);
 	if (why == NULL || strcmp(why, "oversize") == 0)

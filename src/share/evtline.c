@@ -206,8 +206,8 @@ sum_generic(struct buf *b, const struct evt *ev)
 	return put_field(b, ev->fields, W_JSON);
 }
 
-int
-evtline_text(struct buf *b, const struct evt *ev)
+static int
+evtline_sum(struct buf *b, const struct evt *ev)
 {
 	static const struct {
 		const char	*kind;
@@ -234,6 +234,22 @@ evtline_text(struct buf *b, const struct evt *ev)
 		if (strcmp(ev->kind, sums[i].kind) == 0)
 			return sums[i].fn(b, ev);
 	return sum_generic(b, ev);
+}
+
+int
+evtline_text(struct buf *b, const struct evt *ev)
+{
+	struct evt	 view;
+	int		 rc;
+
+	if (ev->fields != NULL)
+		return evtline_sum(b, ev);
+	/* Fields held as text (a live event rather than one read back): a parsed view of them. */
+	memcpy(&view, ev, sizeof(view));
+	view.fields = evt_fields_json(ev);
+	rc = evtline_sum(b, &view);
+	json_decref(view.fields);
+	return rc;
 }
 
 int

@@ -4,8 +4,11 @@
  * Unlike WOWHoneypot, the base64 holds the exact bytes received and control bytes in the request
  * line are written as \xHH (no log injection).
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "core/buf.h"
 #include "core/limits.h"
@@ -23,6 +26,7 @@ struct accesslog {
 	int64_t			 last_sec;
 	char			 last_ts[40];
 	struct buf		 line;		/* writer thread only */
+	struct buf		 field;		/* one decoded field at a time; writer thread only */
 };
 
 static int
@@ -53,6 +57,7 @@ accesslog_open(const struct config *cfg, void **state, char *err, size_t errlen)
 	}
 	a->masking = config_bool(cfg, "log", "ip_masking");
 	buf_init(&a->line, HNP_MAX_PAYLOAD_BYTES * 2);
+	buf_init(&a->field, HNP_MAX_PAYLOAD_BYTES);
 	if (ap && *ap && sink_file_open(&a->access, ap, config_origin(cfg, "log", "access_log"),
 	    err, errlen) == -1)
 		goto fail;
@@ -117,18 +122,26 @@ accesslog_put_bytes(struct buf *b, const uint8_t *p, size_t len)
 	}
 }
 
-/* A string field's bytes (NUL included) and length; "" when absent. */
-static const char *
-accesslog_field(const struct evt *ev, const char *name, size_t *len)
-{
-	json_t	*v = json_object_get(ev->fields, name);
+/* The fields a line needs, looked up at once (evt_fields_get): keys[F_x] is vals[F_x]. */
+enum { F_STATUS, F_RULE, F_HOST, F_METHOD, F_URI, F_VERSION, F_URL, F_N };
+static const char *const accesslog_keys[F_N] = {
+	"status", "rule", "host", "method", "uri", "version", "url",
+};
 
-	if (!json_is_string(v)) {
+/*
+ * A string field's bytes (NUL included) and length, decoded into a->field (valid until the next
+ * call); "" when absent or not a string.
+ */
+static const char *
+accesslog_field(struct accesslog *a, const struct evt_value *v, size_t *len)
+{
+	a->field.len = 0;
+	if (evt_value_str(v, &a->field) != 1 || a->field.len == 0) {
 		*len = 0;
 		return "";
 	}
-	*len = json_string_length(v);
-	return json_string_value(v);
+	*len = a->field.len;
+	return (const char *)a->field.data;
 }
 
 static void
@@ -150,30 +163,44 @@ accesslog_uint(struct buf *b, unsigned long long v)
 	buf_append(b, tmp + i, sizeof(tmp) - i);
 }
 
-/* A JSON integer field as digits, or the fallback text. */
+/* An integer field as digits, or the fallback text. */
 static void
-accesslog_int_or(struct buf *b, json_t *v, const char *fallback)
+accesslog_int_or(struct buf *b, const struct evt_value *v, const char *fallback)
 {
-	json_int_t	 n;
+	int64_t	 n;
 
-	if (!json_is_integer(v)) {
+	if (!evt_value_int(v, &n)) {
 		accesslog_str(b, fallback);
 		return;
 	}
-	n = json_integer_value(v);
 	if (n < 0) {
 		buf_append(b, "-", 1);
-		n = -n;
-	}
-	accesslog_uint(b, (unsigned long long)n);
+		accesslog_uint(b, 0ULL - (unsigned long long)n);
+	} else
+		accesslog_uint(b, (unsigned long long)n);
+}
+
+/* Standard base64 of p[0..len) appended to b, whole or not at all; no allocation. */
+static void
+accesslog_base64(struct buf *b, const uint8_t *p, size_t len)
+{
+	size_t	 need = 4 * ((len + 2) / 3) + 1;	/* EVP_EncodeBlock adds a NUL */
+	uint8_t	*o;
+	int	 n;
+
+	if (len == 0 || len > INT_MAX || buf_room(b) < need || (o = buf_tail(b, need)) == NULL)
+		return;
+	n = EVP_EncodeBlock(o, p, (int)len);
+	if (n > 0)
+		b->len += (size_t)n;
 }
 
 static void
-accesslog_request(struct accesslog *a, const struct evt *ev, const char *ts)
+accesslog_request(struct accesslog *a, const struct evt *ev, const struct evt_value *f,
+    const char *ts)
 {
 	struct buf	*b = &a->line;
 	const char	*host, *v;
-	char		*b64;
 	size_t		 hl, vl;
 
 	b->len = 0;
@@ -183,7 +210,7 @@ accesslog_request(struct accesslog *a, const struct evt *ev, const char *ts)
 	accesslog_str(b, a->sep);
 	accesslog_str(b, a->masking ? "0.0.0.0" : ev->src_ip);
 	accesslog_str(b, a->sep);
-	host = accesslog_field(ev, "host", &hl);
+	host = accesslog_field(a, &f[F_HOST], &hl);
 	if (hl == 0) {
 		accesslog_str(b, "blank:");
 		accesslog_uint(b, ev->dst_port);
@@ -210,12 +237,12 @@ accesslog_request(struct accesslog *a, const struct evt *ev, const char *ts)
 			vl = 128;
 		accesslog_put_bytes(b, ev->payload, vl);
 	} else {
-		v = accesslog_field(ev, "method", &vl);
+		v = accesslog_field(a, &f[F_METHOD], &vl);
 		accesslog_put(b, v, vl, 0);
 		buf_append(b, " ", 1);
-		v = accesslog_field(ev, "uri", &vl);
+		v = accesslog_field(a, &f[F_URI], &vl);
 		accesslog_put(b, v, vl, 1);
-		v = accesslog_field(ev, "version", &vl);
+		v = accesslog_field(a, &f[F_VERSION], &vl);
 		if (vl > 0) {
 			buf_append(b, " ", 1);
 			accesslog_put(b, v, vl, 0);
@@ -223,19 +250,18 @@ accesslog_request(struct accesslog *a, const struct evt *ev, const char *ts)
 	}
 	buf_append(b, "\"", 1);
 	accesslog_str(b, a->sep);
-	accesslog_int_or(b, json_object_get(ev->fields, "status"), "-");
+	accesslog_int_or(b, &f[F_STATUS], "-");
 	accesslog_str(b, a->sep);
-	accesslog_int_or(b, json_object_get(ev->fields, "rule"), "False");
+	accesslog_int_or(b, &f[F_RULE], "False");
 	accesslog_str(b, a->sep);
-	b64 = evt_base64(ev->payload ? ev->payload : (const uint8_t *)"", ev->payload_len);
-	accesslog_str(b, b64);
-	free(b64);
+	accesslog_base64(b, ev->payload, ev->payload_len);
 	buf_append(b, "\n", 1);
 	fwrite(b->data, 1, b->len, a->access.fp);
 }
 
 static void
-accesslog_hunt(struct accesslog *a, const struct evt *ev, const char *ts)
+accesslog_hunt(struct accesslog *a, const struct evt *ev, const struct evt_value *f,
+    const char *ts)
 {
 	struct buf	*b = &a->line;
 
@@ -247,7 +273,7 @@ accesslog_hunt(struct accesslog *a, const struct evt *ev, const char *ts)
 	buf_append(b, " ", 1);
 	{
 		size_t		 ul;
-		const char	*u = accesslog_field(ev, "url", &ul);
+		const char	*u = accesslog_field(a, &f[F_URL], &ul);
 
 		accesslog_put(b, u, ul, 0);
 	}
@@ -279,21 +305,26 @@ accesslog_append(void *state, struct evt *const *evs, size_t n)
 	for (i = 0; i < n; i++) {
 		const struct evt	*ev = evs[i];
 
-		int	 req, hunt;
+		struct evt_value	 f[F_N];
+		int64_t			 status;
+		int			 req, hunt;
 
 		if (strcmp(ev->proto, "http") != 0 && strcmp(ev->proto, "https") != 0)
 			continue;
-		/* One line per answered request, as WOWHoneypot writes; the rest is in the store. */
 		req = a->access.fp && (strcmp(ev->kind, "request") == 0 ||
-		    strcmp(ev->kind, "payload") == 0) && json_object_get(ev->fields, "status");
+		    strcmp(ev->kind, "payload") == 0);
 		hunt = a->hunting.fp && strcmp(ev->kind, "download_url") == 0;
 		if (!req && !hunt)
 			continue;
+		evt_fields_get(ev, accesslog_keys, F_N, f);
+		/* One line per answered request, as WOWHoneypot writes; the rest is in the store. */
+		if (req && !evt_value_int(&f[F_STATUS], &status))
+			continue;
 		accesslog_time(a, ev->ts, ts, sizeof(ts));
 		if (req)
-			accesslog_request(a, ev, ts);
+			accesslog_request(a, ev, f, ts);
 		else
-			accesslog_hunt(a, ev, ts);
+			accesslog_hunt(a, ev, f, ts);
 	}
 	if (a->access.fp)
 		fflush(a->access.fp);
@@ -323,6 +354,7 @@ accesslog_close(void *state)
 	sink_file_close(&a->access);
 	sink_file_close(&a->hunting);
 	buf_free(&a->line);
+	buf_free(&a->field);
 	free(a->sep);
 	free(a);
 }

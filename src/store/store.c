@@ -79,6 +79,7 @@ static const struct sink_ops *const store_sinks[] = { &sink_accesslog, &sink_jso
 struct store {
 	sqlite3			*db;
 	sqlite3_stmt		*ins;
+	sqlite3_stmt		*begin, *commit;	/* prepared once: sqlite3_exec prepares each time */
 	struct buf		 scratch_fields, scratch_tags;	/* writer thread only */
 	void			*sink_state[NSINKS];
 
@@ -116,7 +117,10 @@ store_insert(struct store *s, struct evt *ev)
 	int		 flen = 2, tlen = 2, rc;
 
 	evt_hash(ev);
-	if (json_object_size(ev->fields) > 0) {
+	if (ev->fields_text != NULL) {
+		fields = ev->fields_text;	/* written by the producer: bound as is */
+		flen = (int)ev->fields_len;
+	} else if (json_object_size(ev->fields) > 0) {
 		fb->len = 0;
 		if (evt_json_dump(ev->fields, fb) == 0) {
 			fields = (const char *)fb->data;
@@ -153,8 +157,21 @@ store_insert(struct store *s, struct evt *ev)
 	}
 	sqlite3_bind_text(st, 16, tags, tlen, SQLITE_STATIC);
 	rc = sqlite3_step(st);
+	/*
+	 * No sqlite3_clear_bindings (~330 instructions a row): every parameter is bound again before
+	 * the next step, so the stale SQLITE_STATIC pointers into ev are never read.
+	 */
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Runs a prepared statement without results (BEGIN, COMMIT): 0, or -1. */
+static int
+store_run(sqlite3_stmt *st)
+{
+	int	 rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -166,12 +183,11 @@ store_commit(struct store *s, struct evt *batch)
 	int			 tries;
 
 	for (tries = 0;; tries++) {
-		if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK) {
+		if (store_run(s->begin) == 0) {
 			for (ev = batch; ev != NULL; ev = ev->next)
 				if (store_insert(s, ev) == -1)
 					break;
-			if (ev == NULL &&
-			    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+			if (ev == NULL && store_run(s->commit) == 0)
 				return 0;
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		}
@@ -382,7 +398,9 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 	if (sqlite3_prepare_v2(s->db, "INSERT INTO events (seq, id, ts, sensor, session, proto, "
 	    "kind, src_ip, src_port, dst_ip, dst_port, fields, payload, payload_len, "
 	    "payload_sha256, tags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &s->ins,
-	    NULL) != SQLITE_OK) {
+	    NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "BEGIN", -1, &s->begin, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "COMMIT", -1, &s->commit, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
@@ -422,6 +440,8 @@ fail:
 		if (s->sink_state[k] != NULL)
 			store_sinks[k]->close(s->sink_state[k]);
 	sqlite3_finalize(s->ins);
+	sqlite3_finalize(s->begin);
+	sqlite3_finalize(s->commit);
 	sqlite3_close(s->db);
 	free(s);
 	return NULL;
@@ -507,6 +527,8 @@ store_close(struct store *s)
 	if (s->handoff_ev != NULL)
 		event_free(s->handoff_ev);
 	sqlite3_finalize(s->ins);
+	sqlite3_finalize(s->begin);
+	sqlite3_finalize(s->commit);
 	sqlite3_close(s->db);
 	buf_free(&s->scratch_fields);
 	buf_free(&s->scratch_tags);
