@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sqlite3.h>
+
 #include "core/config.h"
 
 struct cmd {
@@ -59,6 +61,13 @@ enum {
  */
 int	cmd_filter_opt(const char *cmd, struct query_filter *f, int ch, const char *arg,
 	    int64_t now_us);
+
+/*
+ * After option parsing: rejects leftover arguments, loads the configuration (*cfgp, free it with
+ * config_free even on failure) and opens its store for queries. NULL after printing why.
+ */
+sqlite3	*cmd_open_store(const char *cmd, const struct cmd_common *cc, int argc, char **argv,
+	    struct config **cfgp);
 
 /* Parses a non-negative decimal count ("--limit 10"). Returns 0, or -1. */
 int	cmd_count_arg(const char *s, int64_t *out);

@@ -146,3 +146,22 @@ cmd_filter_opt(const char *cmd, struct query_filter *f, int ch, const char *arg,
 		return 0;
 	}
 }
+
+sqlite3 *
+cmd_open_store(const char *cmd, const struct cmd_common *cc, int argc, char **argv,
+    struct config **cfgp)
+{
+	sqlite3	*db;
+	char	 err[1024];
+
+	*cfgp = NULL;
+	if (optind < argc) {
+		fprintf(stderr, "hanipo %s: unexpected argument \"%s\"\n", cmd, argv[optind]);
+		return NULL;
+	}
+	if ((*cfgp = cmd_load_config(cc)) == NULL)
+		return NULL;
+	if ((db = query_open_store(config_get(*cfgp, "store", "path"), err, sizeof(err))) == NULL)
+		fprintf(stderr, "hanipo: %s\n", err);
+	return db;
+}

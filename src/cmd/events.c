@@ -87,16 +87,8 @@ cmd_events(int argc, char **argv)
 			return CMD_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "hanipo events: unexpected argument \"%s\"\n", argv[optind]);
-		return CMD_EXIT_USAGE;
-	}
-	if ((cfg = cmd_load_config(&cc)) == NULL)
-		return CMD_EXIT_USAGE;
-	if ((db = query_open_store(config_get(cfg, "store", "path"), err, sizeof(err))) == NULL) {
-		fprintf(stderr, "hanipo: %s\n", err);
+	if ((db = cmd_open_store("events", &cc, argc, argv, &cfg)) == NULL)
 		goto out;
-	}
 	if ((it = query_open(db, &f, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "hanipo events: %s\n", err);
 		status = CMD_EXIT_FAIL;

@@ -271,16 +271,8 @@ cmd_stats(int argc, char **argv)
 			return CMD_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "hanipo stats: unexpected argument \"%s\"\n", argv[optind]);
-		return CMD_EXIT_USAGE;
-	}
-	if ((cfg = cmd_load_config(&cc)) == NULL)
-		return CMD_EXIT_USAGE;
-	if ((db = query_open_store(config_get(cfg, "store", "path"), err, sizeof(err))) == NULL) {
-		fprintf(stderr, "hanipo: %s\n", err);
+	if ((db = cmd_open_store("stats", &cc, argc, argv, &cfg)) == NULL)
 		goto out;
-	}
 	status = CMD_EXIT_FAIL;
 	if (stats_totals(db, &win, &tot, err, sizeof(err)) == -1) {
 		fprintf(stderr, "hanipo stats: %s\n", err);

@@ -149,17 +149,9 @@ cmd_tail(int argc, char **argv)
 			return CMD_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "hanipo tail: unexpected argument \"%s\"\n", argv[optind]);
-		return CMD_EXIT_USAGE;
-	}
-	if ((cfg = cmd_load_config(&cc)) == NULL)
-		return CMD_EXIT_USAGE;
-	path = config_get(cfg, "store", "path");
-	if ((db = query_open_store(path, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "hanipo: %s\n", err);
+	if ((db = cmd_open_store("tail", &cc, argc, argv, &cfg)) == NULL)
 		goto out;
-	}
+	path = config_get(cfg, "store", "path");
 	if (stat(path, &orig) == -1) {
 		fprintf(stderr, "hanipo: %s: %s\n", path, strerror(errno));
 		goto out;

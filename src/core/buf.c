@@ -115,3 +115,29 @@ buf_room(const struct buf *b)
 {
 	return b->max - b->len;
 }
+
+size_t
+fmt_int(char out[24], long long v)
+{
+	char			 tmp[24];
+	size_t			 i = sizeof(tmp), n;
+	unsigned long long	 u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do {
+		tmp[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		tmp[--i] = '-';
+	n = sizeof(tmp) - i;
+	memcpy(out, tmp + i, n);
+	return n;
+}
+
+int
+buf_put_int(struct buf *b, long long v)
+{
+	char	 tmp[24];
+
+	return buf_append(b, tmp, fmt_int(tmp, v));
+}

@@ -26,6 +26,10 @@ int	buf_printf(struct buf *b, const char *fmt, ...)
  * writes there and adds what it wrote to len. NULL on ENOMEM or when want is 0.
  */
 uint8_t	*buf_tail(struct buf *b, size_t want);
+/* Writes v in decimal into out (no NUL) and returns its length; snprintf costs ~600 instructions. */
+size_t	fmt_int(char out[24], long long v);
+/* Appends v in decimal; -1 past max. */
+int	buf_put_int(struct buf *b, long long v);
 /* Drops the first n bytes. */
 void	buf_consume(struct buf *b, size_t n);
 /* Frees the storage; the buffer may be used again after buf_init. */

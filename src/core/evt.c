@@ -307,22 +307,6 @@ evt_dump_string(struct buf *b, const char *s, size_t len)
 	buf_append(b, "\"", 1);
 }
 
-static void
-evt_dump_int(struct buf *b, json_int_t v)
-{
-	char			 tmp[24];
-	size_t			 i = sizeof(tmp);
-	unsigned long long	 u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-
-	do {
-		tmp[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		tmp[--i] = '-';
-	buf_append(b, tmp + i, sizeof(tmp) - i);
-}
-
 int
 evt_json_dump(const json_t *j, struct buf *b)
 {
@@ -356,7 +340,7 @@ evt_json_dump(const json_t *j, struct buf *b)
 		evt_dump_string(b, json_string_value(j), json_string_length(j));
 		break;
 	case JSON_INTEGER:
-		evt_dump_int(b, json_integer_value(j));
+		buf_put_int(b, json_integer_value(j));
 		break;
 	case JSON_REAL:
 		snprintf(num, sizeof(num), "%.17g", json_real_value(j));

@@ -4,6 +4,7 @@
 
 #include "core/buf.h"
 #include "core/jsonw.h"
+#include "core/utf8.h"
 
 /*
  * Room for need more bytes at the end of the text, or NULL (and the text marked cut) past the
@@ -80,31 +81,7 @@ jsonw_array_end(struct jsonw *w)
 size_t
 jsonw_utf8_len(const uint8_t *p, size_t len)
 {
-	uint8_t	 c = p[0];
-	size_t	 n, i;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
+	return utf8_decode(p, len, NULL);
 }
 
 /* Bytes that stand for themselves in a JSON string: printable ASCII but '"' and '\\'. */
@@ -233,17 +210,9 @@ jw_scalar(struct jsonw *w, const char *t, size_t n)
 void
 jsonw_int(struct jsonw *w, int64_t v)
 {
-	char		 tmp[24];
-	size_t		 i = sizeof(tmp);
-	uint64_t	 u = v < 0 ? 0ULL - (uint64_t)v : (uint64_t)v;
+	char	 tmp[24];
 
-	do {
-		tmp[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		tmp[--i] = '-';
-	jw_scalar(w, tmp + i, sizeof(tmp) - i);
+	jw_scalar(w, tmp, fmt_int(tmp, v));
 }
 
 void

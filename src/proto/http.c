@@ -235,23 +235,6 @@ http_put_header(struct buf *b, const char *name, const char *value)
 #define HTTP_CONN_CLOSE		1
 #define HTTP_CONN_KEEP_ALIVE	2
 
-/* Appends v in decimal (snprintf costs ~600 instructions a call). */
-static void
-http_put_int(struct buf *b, long long v)
-{
-	char			 tmp[24];
-	size_t			 i = sizeof(tmp);
-	unsigned long long	 u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-
-	do {
-		tmp[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u > 0);
-	if (v < 0)
-		tmp[--i] = '-';
-	buf_append(b, tmp + i, sizeof(tmp) - i);
-}
-
 /*
  * Builds a reply in WOWHoneypot's header order: Date, the rule's headers, Server unless the rule
  * set one, Content-Type unless set, Content-Length (bytes), then Connection when closing.
@@ -266,7 +249,7 @@ http_build_reply(struct buf *b, struct http_state *st, const char *version, int 
 
 	http_put(b, version);
 	buf_append(b, " ", 1);
-	http_put_int(b, status);
+	buf_put_int(b, status);
 	buf_append(b, " ", 1);
 	http_put(b, http_reason(status));
 	buf_append(b, "\r\n", 2);
@@ -285,7 +268,7 @@ http_build_reply(struct buf *b, struct http_state *st, const char *version, int 
 	if (!has_type)
 		http_put(b, "Content-Type: text/html\r\n");
 	http_put(b, "Content-Length: ");
-	http_put_int(b, (long long)body_len);
+	buf_put_int(b, (long long)body_len);
 	buf_append(b, "\r\n", 2);
 	if (conn == HTTP_CONN_CLOSE)
 		http_put(b, "Connection: close\r\n");

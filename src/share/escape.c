@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "share/escape.h"
 
 struct esc_range {
@@ -43,40 +44,6 @@ esc_in(const struct esc_range *r, size_t n, uint32_t cp)
 	return 0;
 }
 
-/* Length (1..4) of the valid UTF-8 sequence at p with its code point, or 0 when invalid. */
-static size_t
-esc_utf8(const uint8_t *p, size_t len, uint32_t *cpp)
-{
-	uint8_t	 c = p[0];
-	size_t	 n, i;
-	uint32_t cp;
-
-	if (c < 0x80) {
-		*cpp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	*cpp = cp;
-	return n;
-}
-
 static int
 esc_safe_cp(uint32_t cp)
 {
@@ -115,7 +82,7 @@ esc_next(const uint8_t *p, size_t len, int raw, struct esc_unit *u)
 	uint32_t		 cp;
 	size_t			 n;
 
-	n = esc_utf8(p, len, &cp);
+	n = utf8_decode(p, len, &cp);
 	if (n > 0 && esc_safe_cp(cp)) {
 		if (cp == '\\' && !raw) {
 			memcpy(u->b, "\\\\", 2);
@@ -235,7 +202,7 @@ esc_width(const char *s)
 	uint32_t	 cp;
 
 	while (i < len) {
-		if ((n = esc_utf8(p + i, len - i, &cp)) == 0) {
+		if ((n = utf8_decode(p + i, len - i, &cp)) == 0) {
 			w++;
 			i++;
 			continue;

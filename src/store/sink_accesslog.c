@@ -150,19 +150,6 @@ accesslog_str(struct buf *b, const char *s)
 	buf_append(b, s, strlen(s));
 }
 
-static void
-accesslog_uint(struct buf *b, unsigned long long v)
-{
-	char	 tmp[24];
-	size_t	 i = sizeof(tmp);
-
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
-	buf_append(b, tmp + i, sizeof(tmp) - i);
-}
-
 /* An integer field as digits, or the fallback text. */
 static void
 accesslog_int_or(struct buf *b, const struct evt_value *v, const char *fallback)
@@ -173,11 +160,7 @@ accesslog_int_or(struct buf *b, const struct evt_value *v, const char *fallback)
 		accesslog_str(b, fallback);
 		return;
 	}
-	if (n < 0) {
-		buf_append(b, "-", 1);
-		accesslog_uint(b, 0ULL - (unsigned long long)n);
-	} else
-		accesslog_uint(b, (unsigned long long)n);
+	buf_put_int(b, (long long)n);
 }
 
 /* Standard base64 of p[0..len) appended to b, whole or not at all; no allocation. */
@@ -213,7 +196,7 @@ accesslog_request(struct accesslog *a, const struct evt *ev, const struct evt_va
 	host = accesslog_field(a, &f[F_HOST], &hl);
 	if (hl == 0) {
 		accesslog_str(b, "blank:");
-		accesslog_uint(b, ev->dst_port);
+		buf_put_int(b, ev->dst_port);
 	} else {
 		/* WOWHoneypot: the Host header up to its first space, ":80" added without a port. */
 		const char	*sp = memchr(host, ' ', hl);
@@ -223,7 +206,7 @@ accesslog_request(struct accesslog *a, const struct evt *ev, const struct evt_va
 		accesslog_put(b, host, hl, 0);
 		if (memchr(host, ':', hl) == NULL) {
 			buf_append(b, ":", 1);
-			accesslog_uint(b, ev->dst_port);
+			buf_put_int(b, ev->dst_port);
 		}
 	}
 	accesslog_str(b, a->sep);
