@@ -7,14 +7,7 @@
 
 #include "share/escape.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)	do {							\
-	if (!(x)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x); \
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_check.h"
 
 /* Output is valid UTF-8 with no C0, DEL or C1 control character. */
 static void

@@ -7,14 +7,7 @@
 
 #include "proto/parse/http_req.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)	do {							\
-	if (!(x)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x); \
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_check.h"
 
 static struct http_req	r1, r2;
 

@@ -15,14 +15,7 @@
 #include "core/evt.h"
 #include "core/jsonw.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)	do {							\
-	if (!(x)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x); \
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_check.h"
 
 static const char	*const keys[] = {
 	"method", "uri", "host", "status", "rule", "url", "a", "", "\xc3\xa9",

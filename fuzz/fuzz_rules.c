@@ -11,14 +11,7 @@
 #define HNP_SHARED_DEFAULT	"../shared"
 #endif
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)	do {							\
-	if (!(x)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x); \
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_check.h"
 
 static struct rules	*rules;
 static size_t		 nurls;

@@ -8,14 +8,7 @@
 
 #include "rules/rules.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)	do {							\
-	if (!(x)) {							\
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #x); \
-		abort();						\
-	}								\
-} while (0)
+#include "fuzz_check.h"
 
 static char	dir[64], xml[128], bodyf[128], local[128];
 
