@@ -420,46 +420,45 @@ config_bool(const struct config *c, const char *section, const char *key)
 	return v != NULL && config_parse_bool(v) == 1;
 }
 
+/* Appends the words of v (separated by spaces, commas or tabs) to out[0..*n). */
+static char **
+config_list_words(char **out, size_t *n, const char *v)
+{
+	char	*copy = xstrdup(v), *w, *save = NULL;
+
+	for (w = strtok_r(copy, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save)) {
+		out = xreallocarray(out, *n + 2, sizeof(char *));
+		out[(*n)++] = xstrdup(w);
+	}
+	free(copy);
+	return out;
+}
+
 char **
 config_list(const struct config *c, const char *section, const char *key)
 {
-	char	**out = NULL, *copy, *w, *save = NULL;
-	size_t	 n = 0, i;
-	int	 any = 0;
+	struct config	*mc = (struct config *)c;
+	char		**out = NULL;
+	const char	*def;
+	size_t		 n = 0, i;
+	int		 any = 0;
 
-	for (i = 0; i <= c->n; i++) {
-		const char	*v;
-
-		if (i < c->n) {
-			if (strcmp(c->entries[i].section, section) != 0 ||
-			    strcmp(c->entries[i].key, key) != 0)
-				continue;
-			v = c->entries[i].value;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->entries[i].section, section) == 0 &&
+		    strcmp(c->entries[i].key, key) == 0) {
+			out = config_list_words(out, &n, c->entries[i].value);
 			any = 1;
-		} else if (!any && (v = config_get(c, section, key)) != NULL)
-			;
-		else
-			break;
-		copy = xstrdup(v);
-		for (w = strtok_r(copy, " ,\t", &save); w; w = strtok_r(NULL, " ,\t", &save)) {
-			out = xreallocarray(out, n + 2, sizeof(char *));
-			out[n++] = xstrdup(w);
 		}
-		free(copy);
-	}
+	if (!any && (def = config_get(c, section, key)) != NULL)
+		out = config_list_words(out, &n, def);
 	if (out == NULL)
 		out = xcalloc(1, sizeof(char *));
 	out[n] = NULL;
 	/* Remember the strings so the caller need not free them. */
-	{
-		struct config	*mc = (struct config *)c;
-
-		mc->list_cache = xreallocarray(mc->list_cache, mc->nlist_cache + n + 1,
-		    sizeof(char *));
-		for (i = 0; i < n; i++)
-			mc->list_cache[mc->nlist_cache++] = out[i];
-		mc->list_cache[mc->nlist_cache++] = (char *)out;
-	}
+	mc->list_cache = xreallocarray(mc->list_cache, mc->nlist_cache + n + 1, sizeof(char *));
+	for (i = 0; i < n; i++)
+		mc->list_cache[mc->nlist_cache++] = out[i];
+	mc->list_cache[mc->nlist_cache++] = (char *)out;
 	return out;
 }
 

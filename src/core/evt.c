@@ -73,10 +73,6 @@ evt_set_payload(struct evt *ev, const void *p, size_t len, uint64_t total)
 	ev->payload_sha256[0] = '\0';
 }
 
-void
-evt_hash_done(void)
-{
-}
 
 /*
  * SHA-256 of the payload. The one-shot low-level functions, deprecated in OpenSSL 3 but kept by it:

@@ -59,8 +59,6 @@ struct evt *evt_new_text(const char *sensor, const char *proto, const char *kind
 void	evt_set_payload(struct evt *ev, const void *p, size_t len, uint64_t total);
 /* Fills payload_sha256 if the event has a payload not hashed yet (the store's writer does it). */
 void	evt_hash(struct evt *ev);
-/* Frees the calling thread's hashing state (call before a thread that hashed ends). */
-void	evt_hash_done(void);
 void	evt_free(struct evt *ev);
 
 /* The JSON form of design.md: id, ts, time, sensor, session, proto, kind, the ends, fields,

@@ -2,17 +2,22 @@
 #ifndef HNP_LIMITS_H
 #define HNP_LIMITS_H
 
+/* A limit as the text of a config default; the limits it is used on are plain decimal literals. */
+#define HNP_STR_(x)	#x
+#define HNP_STR(x)	HNP_STR_(x)
+
 /* Connections. */
-#define HNP_MAX_CONNECTIONS		4096	/* open sessions, all listeners */
+#define HNP_MAX_CONNECTIONS		4096	/* open sessions, all listeners (default) */
 #define HNP_MAX_CONNECTIONS_HARD	65536	/* what config may raise max_connections to */
 #define HNP_MAX_CONN_PER_SOURCE		64	/* open sessions from one address */
-#define HNP_FD_RESERVE			16	/* descriptors kept free for the store, logs */
 #define HNP_ACCEPT_PAUSE_MS		500	/* pause accepting on EMFILE/ENFILE */
 #define HNP_LISTEN_BACKLOG		1024
 #define HNP_MAX_LISTENERS		64	/* host:port values per sensor */
 
-#define HNP_MAX_BUFFERED		(64 * 1024 * 1024)	/* input held by all sessions */
+#define HNP_MAX_BUFFERED		67108864	/* input held by all sessions (64 MiB) */
 #define HNP_MAX_BUFFERED_HARD		(1024LL * 1024 * 1024)	/* what config may raise it to */
+
+#define HNP_MAX_PENDING_OUT		(256 * 1024)	/* a session's unsent replies (any protocol) */
 
 /* Time per session (seconds). */
 #define HNP_IDLE_TIMEOUT		30	/* no byte received */
@@ -20,11 +25,10 @@
 #define HNP_MAX_TIMEOUT			3600	/* what config may raise either to */
 
 /* HTTP. */
-#define HNP_MAX_HTTP_HEADER_BYTES	(64 * 1024)	/* request line + headers */
-#define HNP_MAX_HTTP_BODY_BYTES		(1024 * 1024)	/* body kept; the rest is cut */
+#define HNP_MAX_HTTP_HEADER_BYTES	65536		/* request line + headers */
+#define HNP_MAX_HTTP_BODY_BYTES		1048576		/* body kept; the rest is cut */
 #define HNP_MAX_HTTP_HEADERS		100		/* header lines parsed */
 #define HNP_MAX_HTTP_REQUESTS		100		/* requests per connection */
-#define HNP_MAX_HTTP_PENDING_OUT	(256 * 1024)	/* replies queued for a slow reader */
 
 #define HNP_READ_CHUNK			16384		/* bytes per read() */
 

@@ -529,8 +529,8 @@ session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t 
 	if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
 		session_addr((struct sockaddr *)&local, s->dst_ip, sizeof(s->dst_ip), &s->dst_port);
 	buf_init(&s->in, s->proto->max_input ? s->proto->max_input(svc) : 65536);
-	buf_init(&s->out, HNP_MAX_HTTP_PENDING_OUT);
-	buf_init(&s->pending, HNP_MAX_HTTP_PENDING_OUT);
+	buf_init(&s->out, HNP_MAX_PENDING_OUT);
+	buf_init(&s->pending, HNP_MAX_PENDING_OUT);
 	s->ctx = s->proto->ctx_size ? xcalloc(1, s->proto->ctx_size) : NULL;
 	s->rev = event_new(session_env.base, fd, EV_READ | EV_PERSIST, session_read_cb, s);
 	s->wev = event_new(session_env.base, fd, EV_WRITE | EV_PERSIST, session_write_cb, s);

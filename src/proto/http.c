@@ -25,11 +25,13 @@ static const struct config_key http_config_keys[] = {
 	{ "http", "rules", CFG_STR, 0, 0, "data/art",
 	    "WOWHoneypot art directory (mrrules.xml, default/, huntrules.txt)" },
 	{ "http", "server_header", CFG_STR, 0, 0, "Apache", "Server header of every reply" },
-	{ "http", "max_header_bytes", CFG_SIZE, 256, HNP_MAX_HTTP_HEADER_BYTES, "64k",
+	{ "http", "max_header_bytes", CFG_SIZE, 256, HNP_MAX_HTTP_HEADER_BYTES,
+	    HNP_STR(HNP_MAX_HTTP_HEADER_BYTES),
 	    "request line and headers" },
-	{ "http", "max_body_bytes", CFG_SIZE, 0, HNP_MAX_HTTP_BODY_BYTES, "1m",
+	{ "http", "max_body_bytes", CFG_SIZE, 0, HNP_MAX_HTTP_BODY_BYTES,
+	    HNP_STR(HNP_MAX_HTTP_BODY_BYTES),
 	    "request body kept; a longer body is cut and the connection closed" },
-	{ "http", "max_requests", CFG_INT, 1, HNP_MAX_HTTP_REQUESTS, "100",
+	{ "http", "max_requests", CFG_INT, 1, HNP_MAX_HTTP_REQUESTS, HNP_STR(HNP_MAX_HTTP_REQUESTS),
 	    "requests per connection (keep-alive)" },
 	{ "http", "keepalive", CFG_BOOL, 0, 0, "true",
 	    "keep connections open between requests (WOWHoneypot: false)" },
@@ -68,7 +70,7 @@ http_scratch_reset(void)
 	if (!http_scratch.ready) {
 		buf_init(&http_scratch.uri, HNP_MAX_HTTP_HEADER_BYTES * 3);
 		buf_init(&http_scratch.hdrs, HNP_MAX_HTTP_HEADER_BYTES * 2);
-		buf_init(&http_scratch.reply, HNP_MAX_HTTP_PENDING_OUT);
+		buf_init(&http_scratch.reply, HNP_MAX_PENDING_OUT);
 		buf_init(&http_scratch.fields, HNP_MAX_FIELDS_JSON);
 		http_scratch.ready = 1;
 	}

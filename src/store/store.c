@@ -265,7 +265,6 @@ store_thread(void *arg)
 			evt_free(ev);
 		}
 	}
-	evt_hash_done();
 	return NULL;
 }
 
