@@ -26,6 +26,8 @@ struct listener {
 	struct evconnlistener	*evl;
 	struct service		*svc;
 	char			*spec;
+	struct sockaddr_storage	 local;		/* the bound address, when it is not a wildcard */
+	int			 local_fixed;	/* then accepted sockets need no getsockname */
 	struct listener		*next;		/* in the service */
 	struct listener		*all_next;	/* in every listener */
 };
@@ -93,6 +95,21 @@ bad:
 	return -1;
 }
 
+/* Keeps the bound address when it names one interface (every accepted socket then has it). */
+static void
+listener_note_local(struct listener *l, int fd)
+{
+	socklen_t	 len = sizeof(l->local);
+
+	if (getsockname(fd, (struct sockaddr *)&l->local, &len) == -1)
+		return;
+	if (l->local.ss_family == AF_INET)
+		l->local_fixed = ((struct sockaddr_in *)&l->local)->sin_addr.s_addr != INADDR_ANY;
+	else if (l->local.ss_family == AF_INET6)
+		l->local_fixed = !IN6_IS_ADDR_UNSPECIFIED(
+		    &((struct sockaddr_in6 *)&l->local)->sin6_addr);
+}
+
 static void
 listener_accept_cb(struct evconnlistener *evl, evutil_socket_t fd, struct sockaddr *peer,
     int peerlen, void *arg)
@@ -112,7 +129,8 @@ listener_accept_cb(struct evconnlistener *evl, evutil_socket_t fd, struct sockad
 			listener_pause_all(1);
 		return;
 	}
-	session_new(l->svc, fd, peer, (socklen_t)peerlen);
+	session_new(l->svc, fd, peer, (socklen_t)peerlen,
+	    l->local_fixed ? (struct sockaddr *)&l->local : NULL);
 	if (session_env.open >= session_env.max_conn)
 		listener_pause_all(1);
 }
@@ -202,6 +220,7 @@ listener_start(struct service *svc, char **specs, const char *origin, char *err,
 		l = xcalloc(1, sizeof(*l));
 		l->svc = svc;
 		l->spec = xstrdup(specs[i]);
+		listener_note_local(l, fd);
 		l->evl = evconnlistener_new(session_env.base, listener_accept_cb, l,
 		    LEV_OPT_CLOSE_ON_FREE, -1, fd);
 		if (l->evl == NULL) {

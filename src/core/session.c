@@ -511,7 +511,8 @@ session_total_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 struct session *
-session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t peerlen)
+session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t peerlen,
+    const struct sockaddr *local_addr)
 {
 	struct session		*s;
 	struct sockaddr_storage	 local;
@@ -526,7 +527,9 @@ session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t 
 	s->start_us = time_now_us();
 	ulid_make(s->id, s->start_us);
 	session_addr(peer, s->src_ip, sizeof(s->src_ip), &s->src_port);
-	if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
+	if (local_addr != NULL)
+		session_addr(local_addr, s->dst_ip, sizeof(s->dst_ip), &s->dst_port);
+	else if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
 		session_addr((struct sockaddr *)&local, s->dst_ip, sizeof(s->dst_ip), &s->dst_port);
 	buf_init(&s->in, s->proto->max_input ? s->proto->max_input(svc) : 65536);
 	buf_init(&s->out, HNP_MAX_PENDING_OUT);
@@ -545,11 +548,24 @@ session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t 
 	session_env.open++;
 	TAILQ_INSERT_TAIL(&sessions_all, s, all);
 	evtimer_add(s->total_timer, &total);
-	event_add(s->rev, &idle);
 
 	session_emit(s, session_evt(s, "connect", NULL));
-	if (s->proto->on_accept != NULL && s->proto->on_accept(s, s->ctx) == -1)
-		session_close(s, "refused");
+	if (s->proto->on_accept != NULL) {
+		if (s->proto->on_accept(s, s->ctx) == -1) {
+			session_close(s, "refused");
+			return s;
+		}
+	} else {
+		/*
+		 * The client speaks first, and its bytes are often here already: read them now,
+		 * and register for more only if the protocol still wants input (saves two
+		 * epoll_ctl calls for a connection that sends one request and is closed).
+		 */
+		session_read_cb(fd, EV_READ, s);
+		if (s->closing || s->close_reason != NULL || s->eof)
+			return s;
+	}
+	event_add(s->rev, &idle);
 	return s;
 }
 

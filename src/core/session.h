@@ -38,9 +38,12 @@ extern struct session_env session_env;
 
 struct session;
 
-/* Creates a session for an accepted socket (the core emits the connect event). NULL on failure. */
+/*
+ * Creates a session for an accepted socket (the core emits the connect event). local is the
+ * socket's own address when the caller knows it (NULL: asked of the kernel). NULL on failure.
+ */
 struct session *session_new(struct service *svc, int fd, const struct sockaddr *peer,
-	    socklen_t peerlen);
+	    socklen_t peerlen, const struct sockaddr *local);
 
 /*
  * Makes an event of this session (stamped now, both ends filled). fields may be NULL; the event

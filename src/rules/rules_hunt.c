@@ -1,4 +1,5 @@
 /* rules_hunt.c - hunting: finds the URLs of download commands in a request; never fetches. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,16 +246,35 @@ scheme_len(const uint8_t *s, size_t n, size_t i)
 	return j + 3 - i;
 }
 
+#define KW_COUNT	(sizeof(keywords) / sizeof(keywords[0]))
+
+/* keywords by lower-cased first byte, each list ending in -1: built once. */
+static signed char	 kw_by_first[256][KW_COUNT + 1];
+static pthread_once_t	 kw_once = PTHREAD_ONCE_INIT;
+
+static void
+kw_index(void)
+{
+	size_t	 k, c, n[256] = { 0 };
+
+	memset(kw_by_first, -1, sizeof(kw_by_first));
+	for (k = 0; k < KW_COUNT; k++) {
+		c = lower((uint8_t)keywords[k].word[0]);
+		kw_by_first[c][n[c]++] = (signed char)k;
+	}
+}
+
+/* The keyword that starts at s[i] as a whole word, or NULL: this runs at every word. */
 static const struct kw *
 keyword_at(const uint8_t *s, size_t n, size_t i)
 {
-	const struct kw	*k;
-	size_t		 j, len;
+	const struct kw		*k;
+	const signed char	*cand;
+	size_t			 j, len;
 
-	for (k = keywords; k < keywords + sizeof(keywords) / sizeof(keywords[0]); k++) {
-		/* Cheapest test first: this runs at every word of every request. */
-		if (lower(s[i]) != lower((uint8_t)k->word[0]))
-			continue;
+	pthread_once(&kw_once, kw_index);
+	for (cand = kw_by_first[lower(s[i])]; *cand >= 0; cand++) {
+		k = &keywords[*cand];
 		len = strlen(k->word);
 		if (n - i < len)
 			continue;

@@ -46,6 +46,7 @@ rules_re_search(const pcre2_code *code, pcre2_match_context *mctx,
 {
 	static const uint8_t	 empty[1];
 	PCRE2_SIZE		*ov;
+	size_t			 jitsize = 0;
 	int			 rc;
 
 	if (s == NULL) {
@@ -54,7 +55,11 @@ rules_re_search(const pcre2_code *code, pcre2_match_context *mctx,
 	}
 	if (start > len)
 		return 0;
-	rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, md, mctx);
+	/* A JIT-compiled pattern is matched directly (pcre2_match's checks cost ~100 instructions). */
+	if (pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jitsize) == 0 && jitsize > 0)
+		rc = pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, 0, md, mctx);
+	else
+		rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, 0, md, mctx);
 	/* JIT's default 32 KiB stack is small: retry with the interpreter (heap-limited). */
 	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
 		rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, PCRE2_NO_JIT, md, mctx);

@@ -369,6 +369,8 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 	size_t		 k;
 	int		 rc;
 
+	/* No global allocation statistics: they take a mutex on every SQLite allocation. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: [store] path: cannot open %s: %s",
