@@ -535,17 +535,12 @@ shell_list_dir(const struct shell *sh, const char *abs, struct buf *out, int all
 
 /* Where stdout of command c goes once it has run. */
 static void
-shell_route(struct shell *sh, const struct shp_cmd *c, struct buf *cmdout, struct buf *term,
-    struct buf *err)
+shell_route(struct shell *sh, const struct shp_cmd *c, struct buf *cmdout, struct buf *err)
 {
 	char		 abs[HNP_SHELL_MAX_PATH + 1];
 	const char	*why = NULL;
 
-	if (c->out == NULL) {
-		buf_append_some(term, cmdout->data, cmdout->len);
-		return;
-	}
-	if (strcmp(c->out, "/dev/null") == 0)
+	if (c->out == NULL || strcmp(c->out, "/dev/null") == 0)
 		return;
 	if (shell_path(sh, c->out, abs) == -1)
 		why = "File name too long";
@@ -607,7 +602,7 @@ shell_run_parsed(struct shell *sh, const struct shp_line *l, struct buf *term)
 	struct buf	 pipe_in, cmdout, sink, inbuf;
 	struct shell_ctx ctx;
 	size_t		 i;
-	int		 status = sh->status, skip = 0;
+	int		 status = sh->status, skip = 0, to_term;
 	char		 abs[HNP_SHELL_MAX_PATH + 1];
 
 	buf_init(&pipe_in, HNP_SHELL_MAX_OUTPUT);
@@ -629,8 +624,10 @@ shell_run_parsed(struct shell *sh, const struct shp_line *l, struct buf *term)
 		buf_init(&cmdout, HNP_SHELL_MAX_OUTPUT);
 		buf_init(&inbuf, HNP_SHELL_MAX_OUTPUT);
 		memset(&ctx, 0, sizeof(ctx));
-		ctx.out = &cmdout;
-		ctx.err = c->err_null ? &sink : c->err_out ? &cmdout : term;
+		/* straight to the terminal when it goes there, so stdout and stderr keep their order */
+		to_term = c->out == NULL && c->op != SHP_PIPE;
+		ctx.out = to_term ? term : &cmdout;
+		ctx.err = c->err_null ? &sink : c->err_out ? ctx.out : term;
 		if (piped_in) {
 			ctx.in = pipe_in.data;
 			ctx.inlen = pipe_in.len;
@@ -647,13 +644,13 @@ shell_run_parsed(struct shell *sh, const struct shp_line *l, struct buf *term)
 			ctx.inlen = inbuf.len;
 		}
 		status = shell_run_cmd(sh, c, &ctx);
-		if (c->argc == 0 && c->out != NULL)	/* ">file" */
-			shell_route(sh, c, &cmdout, term, term);
+		if (to_term)
+			;
 		else if (c->op == SHP_PIPE && c->out == NULL) {
 			pipe_in.len = 0;
 			buf_append_some(&pipe_in, cmdout.data, cmdout.len);
 		} else
-			shell_route(sh, c, &cmdout, term, c->err_null ? &sink : term);
+			shell_route(sh, c, &cmdout, term);
 next:
 		if (c->op != SHP_PIPE)
 			pipe_in.len = 0;
