@@ -9,9 +9,11 @@
 #include "store/store.h"
 
 extern const struct proto proto_http;
+extern const struct proto proto_telnet;
 
 const struct proto *const proto_registry[] = {
 	&proto_http,
+	&proto_telnet,
 	NULL,
 };
 
