@@ -4,12 +4,9 @@ event), a Mirai-style bot and loader (raw sockets, as fingerprints.md section 4 
 reach their download step with the URL recorded, acceptance keys and caps."""
 import json
 import re
-import shutil
 import socket
 import subprocess
 import time
-
-import pytest
 
 from conftest import free_port, scaled, wait_until
 
@@ -130,7 +127,6 @@ def test_opening_is_busybox_telnetd(make_hanipo):
     wait_until(lambda: h.events("connect", "telnet"), what="connect event")
 
 
-@pytest.mark.skipif(shutil.which("nmap") is None, reason="nmap not installed")
 def test_nmap_names_busybox_telnetd(make_hanipo):
     h = telnet_hanipo(make_hanipo)
     r = subprocess.run(["nmap", "-sV", "-Pn", "-n", "-p", str(h.port), "127.0.0.1"],
@@ -142,7 +138,6 @@ def test_nmap_names_busybox_telnetd(make_hanipo):
     assert "honeypot" not in r.stdout.lower() and "hanipo" not in r.stdout.lower()
 
 
-@pytest.mark.skipif(shutil.which("hydra") is None, reason="hydra not installed")
 def test_hydra_every_pair_is_a_login_event(make_hanipo, tmp_path):
     users = ["admin", "root", "support", "guest"]
     words = ["admin", "xc3511", "vizxv", "1234", "default"]
