@@ -42,6 +42,20 @@
 
 #define HNP_READ_CHUNK			16384		/* bytes per read() */
 
+/* The fake shell (Telnet, SSH) and Telnet. */
+#define HNP_SHELL_MAX_LINE		4096	/* bytes of one command line (the rest is cut) */
+#define HNP_SHELL_MAX_ARGS		64	/* words of one command */
+#define HNP_SHELL_MAX_CMDS		32	/* commands of one line */
+#define HNP_SHELL_MAX_OUTPUT		65536	/* output of one command line */
+#define HNP_SHELL_MAX_LINES		1000	/* command lines per session, then the shell ends */
+#define HNP_SHELL_MAX_FILES		64	/* files a session may create */
+#define HNP_SHELL_MAX_FS_BYTES		262144	/* their bytes, together */
+#define HNP_SHELL_MAX_DEPTH		8	/* nested sh and sh -c */
+#define HNP_SHELL_MAX_PATH		255	/* a path name */
+#define HNP_TELNET_MAX_LOGINS		10	/* login attempts per connection */
+#define HNP_TELNET_MAX_SB		256	/* bytes of one subnegotiation */
+#define HNP_TELNET_MAX_CREDS		10000	/* lines of a credentials file */
+
 /* Events and the store. */
 #define HNP_MAX_PAYLOAD_BYTES		(1024 * 1024 + 64 * 1024)	/* raw bytes kept per event */
 #define HNP_MAX_SENSOR_NAME		63

@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/limits.h"
 #include "proto/proto.h"
+#include "proto/shell.h"
 #include "store/store.h"
 
 extern const struct proto proto_http;
@@ -72,6 +73,7 @@ proto_register_config(void)
 
 	config_register(core_config_keys);
 	config_register(store_config_keys);
+	config_register(shell_config_keys);	/* [device]: the fake shell's profile (shell.h) */
 	for (i = 0; proto_registry[i] != NULL; i++)
 		config_register(proto_registry[i]->config_keys);
 }
