@@ -209,7 +209,7 @@ static void
 ssh_auth_failed(struct ssh_ctx *c)
 {
 	if (++c->failures >= c->st->max_auth_tries)
-		c->quit = 1;	/* the refusal goes out, then the connection closes */
+		c->quit = "max_auth_tries";	/* the refusal goes out, then it closes */
 }
 
 static int
@@ -351,8 +351,8 @@ ssh_pump(struct ssh_ctx *c)
 		ssh_drain(c);
 	if (c->closed)
 		return;
-	if (c->quit)
-		session_close_after_reply(c->s, "max_auth_tries");
+	if (c->quit != NULL)
+		session_close_after_reply(c->s, c->quit);
 	else if (c->gone)
 		session_close_after_reply(c->s, "ssh_closed");
 }
@@ -524,6 +524,8 @@ sshd_init(struct service *svc, const struct config *cfg, char *err, size_t errle
 	st->max_channels = (unsigned)config_int(cfg, "ssh", "max_channels");
 	st->max_channel_data = (size_t)config_int(cfg, "ssh", "max_channel_data");
 	if ((st->policy = ssh_policy(cfg, err, errlen)) == NULL)
+		goto fail;
+	if (shell_profile_load(&st->device, cfg, err, errlen) == -1)
 		goto fail;
 	if ((st->bind = ssh_bind_new()) == NULL) {
 		snprintf(err, errlen, "ssh: libssh: cannot make a server");

@@ -14,6 +14,7 @@
 #include "core/buf.h"
 #include "core/limits.h"
 #include "proto/parse/ssh_kex.h"
+#include "proto/shell.h"
 
 struct session;
 struct jsonw;
@@ -25,7 +26,7 @@ struct ssh_state {
 	struct login_policy	*policy;
 	unsigned		 max_auth_tries, max_channels;
 	size_t			 max_channel_data;
-	void			*shell_profile;	/* struct shell_profile, when the shell is built in */
+	struct shell_profile	 device;	/* what the shell shows ([device]) */
 };
 
 struct ssh_chan;
@@ -41,7 +42,7 @@ struct ssh_ctx {
 	int			 kex_done;
 	int			 gone;		/* libssh's side ended */
 	int			 closed;	/* on_close ran: nothing here may be used */
-	int			 quit;		/* close once replies are out */
+	const char		*quit;		/* close once replies are out, for this reason */
 	int64_t			 last_seq;	/* highest event of this connection (-1: one dropped) */
 	struct buf		 head;		/* the client's identification and KEXINIT */
 	int			 head_done;

