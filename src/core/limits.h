@@ -37,8 +37,6 @@
 #define HNP_SSH_MAX_CHANNEL_DATA	1048576	/* channel bytes a connection may send in all */
 #define HNP_SSH_MAX_INPUT		65536	/* raw bytes handed to libssh at a time */
 #define HNP_SSH_MAX_FIELD		1024	/* user, password, command kept in fields */
-#define HNP_LOGIN_MAX_SOURCES		4096	/* addresses whose login attempts are remembered */
-#define HNP_LOGIN_MAX_CREDS		10000	/* lines of a credentials file */
 
 #define HNP_READ_CHUNK			16384		/* bytes per read() */
 

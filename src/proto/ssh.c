@@ -21,7 +21,7 @@
 #include "core/log.h"
 #include "core/session.h"
 #include "core/xmalloc.h"
-#include "proto/login_policy.h"
+#include "proto/auth.h"
 #include "proto/proto.h"
 #include "proto/ssh_hostkey.h"
 #include "proto/ssh_impl.h"
@@ -81,10 +81,7 @@ static const struct config_key ssh_config_keys[] = {
 	    "identification string sent first (a stock OpenSSH's)", ssh_check_banner },
 	{ "ssh", "host_key_dir", CFG_STR, 0, 0, "",
 	    "host keys, made on the first run (empty: ssh/ beside the store)" },
-	{ "ssh", "accept", CFG_STR, 0, 0, "repeat:5",
-	    "which logins get in: any, list, after:N, repeat:N", login_policy_check_accept },
-	{ "ssh", "credentials", CFG_STR, 0, 0, "",
-	    "file of user:password lines that always get in (empty: none)" },
+	AUTH_CONFIG_KEYS("ssh"),
 	{ "ssh", "max_auth_tries", CFG_INT, 1, HNP_SSH_MAX_AUTH_TRIES_HARD,
 	    HNP_STR(HNP_SSH_MAX_AUTH_TRIES),
 	    "failed logins per connection, then it is closed" },
@@ -221,7 +218,7 @@ ssh_auth_password(ssh_session ss, const char *user, const char *pass, void *arg)
 	size_t		 plen = strnlen(pass, HNP_SSH_MAX_FIELD);
 	int		 in;
 
-	in = login_policy_try(c->st->policy, session_src_ip(c->s), user, ulen, pass, plen);
+	in = auth_try(c->st->auth, session_src_ip(c->s), user, ulen, pass, plen);
 	ssh_fields(&w);
 	jsonw_object_begin(&w);
 	jsonw_key(&w, "method");
@@ -484,20 +481,6 @@ ssh_key_dir(const struct config *cfg)
 	return out;
 }
 
-static struct login_policy *
-ssh_policy(const struct config *cfg, char *err, size_t errlen)
-{
-	struct login_policy	*p;
-	char			 why[1024];
-
-	p = login_policy_new(config_get(cfg, "ssh", "accept"),
-	    config_get(cfg, "ssh", "credentials"), why, sizeof(why));
-	if (p == NULL)
-		snprintf(err, errlen, "%s (from %s: [ssh] credentials)", why,
-		    config_origin(cfg, "ssh", "credentials"));
-	return p;
-}
-
 static void
 ssh_state_free(struct ssh_state *st)
 {
@@ -505,7 +488,7 @@ ssh_state_free(struct ssh_state *st)
 		return;
 	if (st->bind != NULL)
 		ssh_bind_free(st->bind);
-	login_policy_free(st->policy);
+	auth_free(st->auth);
 	free(st);
 }
 
@@ -523,7 +506,7 @@ sshd_init(struct service *svc, const struct config *cfg, char *err, size_t errle
 	st->max_auth_tries = (unsigned)config_int(cfg, "ssh", "max_auth_tries");
 	st->max_channels = (unsigned)config_int(cfg, "ssh", "max_channels");
 	st->max_channel_data = (size_t)config_int(cfg, "ssh", "max_channel_data");
-	if ((st->policy = ssh_policy(cfg, err, errlen)) == NULL)
+	if (auth_load(&st->auth, cfg, "ssh", err, errlen) == -1)
 		goto fail;
 	if (shell_profile_load(&st->device, cfg, err, errlen) == -1)
 		goto fail;
@@ -564,12 +547,12 @@ static int
 sshd_reload(struct service *svc, const struct config *cfg, char *err, size_t errlen)
 {
 	struct ssh_state	*st = svc->state;
-	struct login_policy	*p;
+	struct auth		*a;
 
-	if ((p = ssh_policy(cfg, err, errlen)) == NULL)
+	if (auth_load(&a, cfg, "ssh", err, errlen) == -1)
 		return -1;
-	login_policy_free(st->policy);
-	st->policy = p;
+	auth_free(st->auth);
+	st->auth = a;
 	return 0;
 }
 

@@ -18,12 +18,12 @@
 
 struct session;
 struct jsonw;
-struct login_policy;
+struct auth;
 
 /* One enabled [ssh] section. */
 struct ssh_state {
 	ssh_bind		 bind;		/* host keys, banner, algorithms */
-	struct login_policy	*policy;
+	struct auth		*auth;		/* accept, credentials (auth.h) */
 	unsigned		 max_auth_tries, max_channels;
 	size_t			 max_channel_data;
 	struct shell_profile	 device;	/* what the shell shows ([device]) */

@@ -1,0 +1,206 @@
+/* telnet_opt.c - Telnet command and option parsing for a server (see telnet_opt.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "proto/parse/telnet_opt.h"
+
+enum { S_DATA, S_IAC, S_OPT, S_SB_OPT, S_SB, S_SB_IAC };
+
+const uint8_t tn_opening[12] = {
+	TN_IAC, TN_DO, TN_OPT_ECHO, TN_IAC, TN_DO, TN_OPT_NAWS,
+	TN_IAC, TN_WILL, TN_OPT_ECHO, TN_IAC, TN_WILL, TN_OPT_SGA,
+};
+
+void
+tn_init(struct tn_parser *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->him[TN_OPT_ECHO] = TN_WANTYES;
+	p->him[TN_OPT_NAWS] = TN_WANTYES;
+	p->us[TN_OPT_ECHO] = TN_WANTYES;
+	p->us[TN_OPT_SGA] = TN_WANTYES;
+}
+
+static void
+tn_reply(struct tn_out *out, uint8_t verb, uint8_t opt)
+{
+	if (out->reply_len + 3 > sizeof(out->reply))
+		return;
+	out->reply[out->reply_len++] = TN_IAC;
+	out->reply[out->reply_len++] = verb;
+	out->reply[out->reply_len++] = opt;
+}
+
+static void
+tn_note(struct tn_parser *p, uint8_t verb, uint8_t opt)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (p->seen_len + 5 >= sizeof(p->seen))
+		return;
+	if (p->seen_len > 0)
+		p->seen[p->seen_len++] = ' ';
+	p->seen[p->seen_len++] = hex[verb >> 4];
+	p->seen[p->seen_len++] = hex[verb & 15];
+	p->seen[p->seen_len++] = hex[opt >> 4];
+	p->seen[p->seen_len++] = hex[opt & 15];
+	p->seen[p->seen_len] = '\0';
+}
+
+/* Options we agree to have enabled on the client's side / on ours. */
+static int
+tn_him_ok(uint8_t opt)
+{
+	return opt == TN_OPT_NAWS || opt == TN_OPT_TTYPE || opt == TN_OPT_SGA;
+}
+
+static int
+tn_us_ok(uint8_t opt)
+{
+	return opt == TN_OPT_ECHO || opt == TN_OPT_SGA;
+}
+
+/* RFC 1143: answer only a change of state, so two sides can never loop. */
+static void
+tn_option(struct tn_parser *p, uint8_t verb, uint8_t opt, struct tn_out *out)
+{
+	uint8_t	*q;
+
+	tn_note(p, verb, opt);
+	if (verb == TN_WILL || verb == TN_WONT) {
+		q = &p->him[opt];
+		if (verb == TN_WILL) {
+			if (*q == TN_NO) {
+				if (tn_him_ok(opt)) {
+					*q = TN_YES;
+					tn_reply(out, TN_DO, opt);
+				} else
+					tn_reply(out, TN_DONT, opt);
+			} else if (*q == TN_WANTNO)
+				*q = TN_NO;
+			else
+				*q = TN_YES;
+			if (*q == TN_YES && opt == TN_OPT_TTYPE) {
+				/* IAC SB TTYPE SEND IAC SE */
+				if (out->reply_len + 6 <= sizeof(out->reply)) {
+					memcpy(out->reply + out->reply_len,
+					    "\xff\xfa\x18\x01\xff\xf0", 6);
+					out->reply_len += 6;
+				}
+			}
+		} else {
+			if (*q == TN_YES)
+				tn_reply(out, TN_DONT, opt);
+			*q = TN_NO;
+		}
+		return;
+	}
+	q = &p->us[opt];
+	if (verb == TN_DO) {
+		if (*q == TN_NO) {
+			if (tn_us_ok(opt)) {
+				*q = TN_YES;
+				tn_reply(out, TN_WILL, opt);
+			} else
+				tn_reply(out, TN_WONT, opt);
+		} else if (*q == TN_WANTNO)
+			*q = TN_NO;
+		else
+			*q = TN_YES;
+	} else {
+		if (*q == TN_YES)
+			tn_reply(out, TN_WONT, opt);
+		*q = TN_NO;
+	}
+}
+
+static void
+tn_subneg(struct tn_parser *p)
+{
+	size_t	 i, n;
+
+	if (p->sb_cut)
+		return;
+	if (p->sb_opt == TN_OPT_NAWS && p->sb_len == 4) {
+		p->naws_w = (uint16_t)(p->sb[0] << 8 | p->sb[1]);
+		p->naws_h = (uint16_t)(p->sb[2] << 8 | p->sb[3]);
+		p->have_naws = 1;
+	} else if (p->sb_opt == TN_OPT_TTYPE && p->sb_len >= 1 && p->sb[0] == 0) {	/* IS */
+		for (i = 1, n = 0; i < p->sb_len && n + 1 < sizeof(p->ttype); i++)
+			if (p->sb[i] >= 0x20 && p->sb[i] < 0x7f)
+				p->ttype[n++] = (char)p->sb[i];
+		p->ttype[n] = '\0';
+	}
+}
+
+static void
+tn_sb_byte(struct tn_parser *p, uint8_t c)
+{
+	if (p->sb_len < sizeof(p->sb))
+		p->sb[p->sb_len++] = c;
+	else
+		p->sb_cut = 1;
+}
+
+void
+tn_feed(struct tn_parser *p, const uint8_t *in, size_t len, struct tn_out *out)
+{
+	size_t	 i;
+	uint8_t	 c;
+
+	out->data_len = 0;
+	out->reply_len = 0;
+	for (i = 0; i < len; i++) {
+		c = in[i];
+		switch (p->state) {
+		case S_DATA:
+			if (c == TN_IAC)
+				p->state = S_IAC;
+			else
+				out->data[out->data_len++] = c;
+			break;
+		case S_IAC:
+			p->commands++;
+			if (c == TN_IAC) {
+				out->data[out->data_len++] = c;
+				p->state = S_DATA;
+			} else if (c >= TN_WILL && c <= TN_DONT) {
+				p->verb = c;
+				p->state = S_OPT;
+			} else if (c == TN_SB) {
+				p->state = S_SB_OPT;
+			} else
+				p->state = S_DATA;	/* NOP, AYT, IP, BRK, GA, ...: ignored */
+			break;
+		case S_OPT:
+			tn_option(p, p->verb, c, out);
+			p->state = S_DATA;
+			break;
+		case S_SB_OPT:
+			p->sb_opt = c;
+			p->sb_len = 0;
+			p->sb_cut = 0;
+			p->state = S_SB;
+			break;
+		case S_SB:
+			if (c == TN_IAC)
+				p->state = S_SB_IAC;
+			else
+				tn_sb_byte(p, c);
+			break;
+		case S_SB_IAC:
+			if (c == TN_SE) {
+				tn_subneg(p);
+				p->state = S_DATA;
+			} else if (c == TN_IAC) {
+				tn_sb_byte(p, c);
+				p->state = S_SB;
+			} else {
+				/* IAC x inside SB: a broken client; end the SB as telnetd does */
+				tn_subneg(p);
+				p->state = S_DATA;
+			}
+			break;
+		}
+	}
+}
