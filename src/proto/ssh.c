@@ -144,9 +144,40 @@ ssh_fields_client(struct ssh_ctx *c, struct jsonw *w)
 	jsonw_str(w, c->hassh);
 }
 
-/* The client's identification line and KEXINIT, from the raw stream. */
+/*
+ * The client's first line, before libssh sees a byte of it: 1 when it is an SSH identification,
+ * 0 while its end has not come, -1 when it is something else. Then, as OpenSSH does, the bytes
+ * are recorded and answered with "Invalid SSH identification string." before hanging up.
+ */
+static int
+ssh_ident(struct ssh_ctx *c)
+{
+	static const char	 msg[] = "Invalid SSH identification string.\r\n";
+	const uint8_t		*nl;
+	struct jsonw		 w;
+	size_t			 scan = c->head.len < SSH_IDENT_MAX ? c->head.len : SSH_IDENT_MAX;
+
+	nl = c->head.len > 0 ? memchr(c->head.data, '\n', scan) : NULL;
+	if (nl == NULL && c->head.len < SSH_IDENT_MAX)
+		return 0;
+	if (nl != NULL && c->head.len >= 4 && memcmp(c->head.data, "SSH-", 4) == 0)
+		return 1;
+	c->not_ssh = 1;
+	ssh_fields(&w);
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "detected");
+	jsonw_str(&w, "not_ssh");
+	jsonw_object_end(&w);
+	ssh_emit(c, "payload", &w, c->head.data, c->head.len);
+	buf_free(&c->head);
+	if (session_reply(c->s, c->last_seq, msg, sizeof(msg) - 1) == 0)
+		session_close_after_reply(c->s, "not_ssh");
+	return -1;
+}
+
+/* The client's identification line and KEXINIT from the head buffer: the hello event. */
 static void
-ssh_head(struct ssh_ctx *c, const uint8_t *in, size_t len)
+ssh_head(struct ssh_ctx *c)
 {
 	struct ssh_client_head	 h;
 	struct jsonw		 w;
@@ -157,16 +188,17 @@ ssh_head(struct ssh_ctx *c, const uint8_t *in, size_t len)
 	size_t			 i;
 	int			 r;
 
-	buf_append_some(&c->head, in, len);
 	r = ssh_client_head(c->head.data, c->head.len, &h);
 	if (r == SSH_HEAD_MORE && buf_room(&c->head) > 0)
 		return;
 	c->head_done = 1;
 	ssh_fields(&w);
 	jsonw_object_begin(&w);
-	if (r != SSH_HEAD_OK) {
+	if (r != SSH_HEAD_OK) {		/* a packet longer than any KEXINIT may be */
 		jsonw_key(&w, "detected");
-		jsonw_str(&w, "not_ssh");
+		jsonw_str(&w, "ssh");
+		jsonw_key(&w, "incomplete");
+		jsonw_str(&w, "oversize");
 		jsonw_object_end(&w);
 		ssh_emit(c, "payload", &w, c->head.data, c->head.len);
 		buf_free(&c->head);
@@ -395,16 +427,14 @@ ssh_on_accept(struct session *s, void *ctx)
 	return 0;
 }
 
-static ssize_t
-ssh_on_read(struct session *s, void *ctx, const uint8_t *in, size_t len)
+/* Hands bytes to libssh and lets it work on them. */
+static void
+ssh_feed(struct ssh_ctx *c, const uint8_t *in, size_t len)
 {
-	struct ssh_ctx	*c = ctx;
-	size_t		 off = 0;
-	ssize_t		 n;
-	int		 stuck = 0;
+	size_t	 off = 0;
+	ssize_t	 n;
+	int	 stuck = 0;
 
-	if (!c->head_done)
-		ssh_head(c, in, len);
 	while (off < len && !c->closed && !c->gone) {
 		n = write(c->sp, in + off, len - off);
 		if (n < 0) {
@@ -422,6 +452,33 @@ ssh_on_read(struct session *s, void *ctx, const uint8_t *in, size_t len)
 	}
 	if (!c->closed && c->gone)
 		ssh_pump(c);
+}
+
+static ssize_t
+ssh_on_read(struct session *s, void *ctx, const uint8_t *in, size_t len)
+{
+	struct ssh_ctx	*c = ctx;
+	size_t		 took;
+
+	if (c->not_ssh)
+		return (ssize_t)len;
+	if (!c->ident_ok) {
+		took = buf_append_some(&c->head, in, len);
+		if (ssh_ident(c) != 1)
+			return (ssize_t)len;
+		c->ident_ok = 1;
+		ssh_feed(c, c->head.data, c->head.len);
+		if (!c->closed)
+			ssh_feed(c, in + took, len - took);
+		if (!c->closed && !c->head_done)
+			ssh_head(c);
+		return (ssize_t)len;
+	}
+	if (!c->head_done) {
+		buf_append_some(&c->head, in, len);
+		ssh_head(c);
+	}
+	ssh_feed(c, in, len);
 	return (ssize_t)len;
 }
 
@@ -431,11 +488,11 @@ ssh_on_close(struct session *s, void *ctx)
 	struct ssh_ctx	*c = ctx;
 	struct jsonw	 w;
 
-	if (!c->head_done && c->head.len > 0) {
+	if (!c->head_done && !c->not_ssh && c->head.len > 0) {
 		ssh_fields(&w);
 		jsonw_object_begin(&w);
 		jsonw_key(&w, "detected");
-		jsonw_str(&w, "ssh");
+		jsonw_str(&w, c->ident_ok ? "ssh" : "unknown");
 		jsonw_key(&w, "incomplete");
 		jsonw_str(&w, "eof");
 		jsonw_object_end(&w);

@@ -46,6 +46,8 @@ struct ssh_ctx {
 	int64_t			 last_seq;	/* highest event of this connection (-1: one dropped) */
 	struct buf		 head;		/* the client's identification and KEXINIT */
 	int			 head_done;
+	int			 ident_ok;	/* the first line is an SSH identification */
+	int			 not_ssh;	/* it is not: answered, closing */
 	char			 client[SSH_IDENT_MAX + 1];
 	char			 hassh[33];
 	unsigned		 auth_tries, failures;

@@ -287,19 +287,28 @@ def test_max_auth_tries_closes(make_hanipo):
 
 
 def test_not_ssh_recorded(make_hanipo):
+    """A first line that is not an SSH identification: recorded, answered as OpenSSH does."""
     h = start_ssh(make_hanipo)
+    got = b""
     with socket.create_connection(("127.0.0.1", h.port), timeout=scaled(5)) as s:
-        assert s.recv(256).startswith(BANNER.encode() + b"\r\n")
-        s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
-        s.settimeout(scaled(5))
+        got = s.recv(256)
+        assert got == BANNER.encode() + b"\r\n"
+        s.sendall(b"GET / HTTP/1.1\r\n")
+        time.sleep(0.2)
+        s.sendall(b"Host: x\r\n\r\n")
         try:
-            while s.recv(4096):
-                pass
+            while True:
+                b = s.recv(4096)
+                if not b:
+                    break
+                got += b
         except OSError:
             pass
+    assert got == BANNER.encode() + b"\r\nInvalid SSH identification string.\r\n"
     row = wait_event(h, "payload")[0]
-    assert bytes(row["payload"]).startswith(b"GET / HTTP/1.1")
+    assert bytes(row["payload"]) == b"GET / HTTP/1.1\r\n"
     assert row["fields"]["detected"] == "not_ssh"
+    assert wait_event(h, "close", lambda r: r["fields"]["reason"] == "not_ssh")
 
 
 def test_reply_waits_for_store(make_hanipo):
