@@ -13,11 +13,12 @@
 
 #define STATS_DEFAULT_TOP	10
 #define STATS_DEFAULT_SINCE	"24h"
-#define STATS_MAX_KEYS		2
+#define STATS_MAX_KEYS		3
 
 static const char stats_usage[] =
     "usage: hanipo stats [options]\n"
-    "Totals and rankings (paths, request lines, user agents, sources, rules, download URLs).\n"
+    "Totals and rankings (paths, request lines, user agents, sources, rules, download URLs,\n"
+    "login credentials and shell commands, per protocol).\n"
     "\n"
     "  --since DURATION|TIME  window start: 24h (default), 7d, 2026-11-27[T06:00], @EPOCH\n"
     "  --until DURATION|TIME  window end (default: now)\n"
@@ -50,8 +51,12 @@ static const struct stats_table stats_tables[] = {
 	{ "top sources", "sources", NULL, 1, { "src_ip" }, { "src_ip" }, { 46 }, { 0 }, 0 },
 	{ "top rules", "rules", "request", 2, { "$.rule", "$.rule_note" }, { "rule", "note" },
 	    { 10, 80 }, { 1, 0 }, 0 },
-	{ "top download URLs", "download_urls", "download_url", 1, { "$.url" }, { "url" },
-	    { 100 }, { 0 }, 0 },
+	{ "top download URLs", "download_urls", "download_url", 2, { "$.url", "proto" },
+	    { "url", "proto" }, { 100, 16 }, { 0, 0 }, 0 },
+	{ "top credentials", "credentials", "login", 3, { "$.user", "$.password", "proto" },
+	    { "user", "password", "proto" }, { 32, 32, 16 }, { 0, 0, 0 }, 0 },
+	{ "top commands", "commands", "command", 2, { "$.command", "proto" },
+	    { "command", "proto" }, { 100, 16 }, { 0, 0 }, 0 },
 };
 #define NTABLES	(sizeof(stats_tables) / sizeof(stats_tables[0]))
 

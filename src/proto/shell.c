@@ -317,6 +317,19 @@ shell_is_dir(const struct shell *sh, const char *abs)
 	return f != NULL && f->dir;
 }
 
+/* Whether abs is on one of the tmpfs mounts of /proc/mounts (the root is a read-only squashfs). */
+static int
+shell_writable(const char *abs)
+{
+	static const char *const rw[] = { "/tmp/", "/var/", "/dev/" };
+	size_t			 i;
+
+	for (i = 0; i < sizeof(rw) / sizeof(rw[0]); i++)
+		if (strncmp(abs, rw[i], strlen(rw[i])) == 0)
+			return 1;
+	return 0;
+}
+
 /* The directory part of abs exists. */
 static int
 shell_parent_ok(const struct shell *sh, const char *abs)
@@ -421,13 +434,10 @@ shell_file_write(struct shell *sh, const char *abs, const void *p, size_t len, i
 		*why = "Is a directory";
 		return -1;
 	}
-	if (strncmp(abs, "/proc/", 6) == 0 || strncmp(abs, "/sys/", 5) == 0 ||
-	    strncmp(abs, "/bin/", 5) == 0 || strncmp(abs, "/sbin/", 6) == 0 ||
-	    strncmp(abs, "/usr/", 5) == 0 || strncmp(abs, "/etc/", 5) == 0 ||
-	    strncmp(abs, "/lib/", 5) == 0) {
+	if (!shell_writable(abs)) {
 		buf_init(&probe, 1);
-		*why = shell_sys_file(sh, abs, &probe) || strncmp(abs, "/proc/", 6) == 0 ?
-		    "Permission denied" : "Read-only file system";
+		*why = shell_sys_file(sh, abs, &probe) || strncmp(abs, "/proc/", 6) == 0 ||
+		    strncmp(abs, "/sys/", 5) == 0 ? "Permission denied" : "Read-only file system";
 		buf_free(&probe);
 		return -1;
 	}
@@ -471,12 +481,20 @@ shell_file_remove(struct shell *sh, const char *abs)
 }
 
 int
-shell_mkdir(struct shell *sh, const char *abs)
+shell_mkdir(struct shell *sh, const char *abs, const char **why)
 {
 	struct shell_file	*f;
 
-	if (shell_is_dir(sh, abs) || shell_file_find(sh, abs) != NULL || !shell_parent_ok(sh, abs) ||
-	    sh->nfiles >= HNP_SHELL_MAX_FILES)
+	*why = NULL;
+	if (shell_is_dir(sh, abs) || shell_file_find(sh, abs) != NULL)
+		*why = "File exists";
+	else if (!shell_parent_ok(sh, abs))
+		*why = "No such file or directory";
+	else if (!shell_writable(abs))
+		*why = "Read-only file system";
+	else if (sh->nfiles >= HNP_SHELL_MAX_FILES)
+		*why = "No space left on device";
+	if (*why != NULL)
 		return -1;
 	f = &sh->files[sh->nfiles++];
 	f->path = xstrdup(abs);

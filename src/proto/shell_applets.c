@@ -781,9 +781,10 @@ ap_touch(ARGS)
 static int
 ap_mkdir(ARGS)
 {
-	char	 abs[HNP_SHELL_MAX_PATH + 1];
-	size_t	 i;
-	int	 st = 0, p = 0;
+	char		 abs[HNP_SHELL_MAX_PATH + 1];
+	const char	*why = "File name too long";
+	size_t		 i;
+	int		 st = 0, p = 0;
 
 	for (i = 1; i < argc; i++)
 		if (argv[i][0] == '-')
@@ -791,10 +792,11 @@ ap_mkdir(ARGS)
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] == '-')
 			continue;
-		if (shell_path(sh, argv[i], abs) == 0 && (shell_mkdir(sh, abs) == 0 ||
+		if (shell_path(sh, argv[i], abs) == 0 && (shell_mkdir(sh, abs, &why) == 0 ||
 		    (p && shell_is_dir(sh, abs))))
 			continue;
-		put3(ctx->err, "mkdir: can't create directory '", argv[i], "': File exists\n");
+		put3(ctx->err, "mkdir: can't create directory '", argv[i], "': ");
+		put3(ctx->err, why, "\n", "");
 		st = 1;
 	}
 	return st;

@@ -74,7 +74,8 @@ int	shell_file_write(struct shell *sh, const char *abs, const void *p, size_t le
 	    const char **why);
 int	shell_file_remove(struct shell *sh, const char *abs);
 int	shell_is_dir(const struct shell *sh, const char *abs);
-int	shell_mkdir(struct shell *sh, const char *abs);
+/* 0, or -1 with the reason in why. */
+int	shell_mkdir(struct shell *sh, const char *abs, const char **why);
 /* Lists the entries of the directory abs into out, one per line (ls). */
 void	shell_list_dir(const struct shell *sh, const char *abs, struct buf *out, int all);
 /* The ELF header and program headers of the profile's machine (cat /bin/echo). */

@@ -1,6 +1,6 @@
 /*
  * telnet.c - the Telnet sensor: opens exactly as BusyBox telnetd does (DO ECHO, DO NAWS, WILL ECHO,
- * WILL SGA, then "\r\r\n<host> login: "), negotiates options by RFC 1143 (telnet_opt.c), records
+ * WILL SGA, then "\r\r\n<host> login: "), swallows option commands as it does (telnet_opt.c), records
  * every login attempt as a `login` event, lets some in (auth.c) and hands them the fake BusyBox
  * shell (shell.c). Every reply waits for the event it follows to be stored.
  */
@@ -381,8 +381,6 @@ telnet_on_read(struct session *s, void *vctx, const uint8_t *in, size_t len)
 		n = len - off < sizeof(data) ? len - off : sizeof(data);
 		out.data = data;
 		tn_feed(&c->tn, in + off, n, &out);
-		if (out.reply_len > 0)
-			session_reply(s, 0, out.reply, out.reply_len);
 		for (i = 0; i < out.data_len && !session_closing(s); i++)
 			telnet_byte(c, data[i]);
 		telnet_flush_echo(c);

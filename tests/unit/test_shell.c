@@ -325,6 +325,9 @@ test_shell_applets(void **state)
 	assert_string_equal(rec.kinds[rec.n - 1], "download_url");
 	assert_string_equal(run("echo x > /proc/x"),
 	    "-sh: can't create /proc/x: Permission denied\nroot@router:~# ");
+	assert_string_equal(run("echo x > x; mkdir /y || echo no"),
+	    "-sh: can't create x: Read-only file system\nmkdir: can't create directory '/y': "
+	    "Read-only file system\nno\nroot@router:~# ");
 	assert_string_equal(run("ls /nope 2>/dev/null; ls /nope"),
 	    "ls: /nope: No such file or directory\nroot@router:~# ");
 	o = run("busybox --list");

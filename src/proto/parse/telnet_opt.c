@@ -1,4 +1,4 @@
-/* telnet_opt.c - Telnet command and option parsing for a server (see telnet_opt.h). */
+/* telnet_opt.c - Telnet command and option parsing for a server, answering nothing (see telnet_opt.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -22,16 +22,6 @@ tn_init(struct tn_parser *p)
 }
 
 static void
-tn_reply(struct tn_out *out, uint8_t verb, uint8_t opt)
-{
-	if (out->reply_len + 3 > sizeof(out->reply))
-		return;
-	out->reply[out->reply_len++] = TN_IAC;
-	out->reply[out->reply_len++] = verb;
-	out->reply[out->reply_len++] = opt;
-}
-
-static void
 tn_note(struct tn_parser *p, uint8_t verb, uint8_t opt)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -47,70 +37,24 @@ tn_note(struct tn_parser *p, uint8_t verb, uint8_t opt)
 	p->seen[p->seen_len] = '\0';
 }
 
-/* Options we agree to have enabled on the client's side / on ours. */
-static int
-tn_him_ok(uint8_t opt)
-{
-	return opt == TN_OPT_NAWS || opt == TN_OPT_TTYPE || opt == TN_OPT_SGA;
-}
-
-static int
-tn_us_ok(uint8_t opt)
-{
-	return opt == TN_OPT_ECHO || opt == TN_OPT_SGA;
-}
-
-/* RFC 1143: answer only a change of state, so two sides can never loop. */
+/* A verb the client sent: its side's option (WILL/WONT) or its answer about ours (DO/DONT). */
 static void
-tn_option(struct tn_parser *p, uint8_t verb, uint8_t opt, struct tn_out *out)
+tn_option(struct tn_parser *p, uint8_t verb, uint8_t opt)
 {
-	uint8_t	*q;
-
 	tn_note(p, verb, opt);
-	if (verb == TN_WILL || verb == TN_WONT) {
-		q = &p->him[opt];
-		if (verb == TN_WILL) {
-			if (*q == TN_NO) {
-				if (tn_him_ok(opt)) {
-					*q = TN_YES;
-					tn_reply(out, TN_DO, opt);
-				} else
-					tn_reply(out, TN_DONT, opt);
-			} else if (*q == TN_WANTNO)
-				*q = TN_NO;
-			else
-				*q = TN_YES;
-			if (*q == TN_YES && opt == TN_OPT_TTYPE) {
-				/* IAC SB TTYPE SEND IAC SE */
-				if (out->reply_len + 6 <= sizeof(out->reply)) {
-					memcpy(out->reply + out->reply_len,
-					    "\xff\xfa\x18\x01\xff\xf0", 6);
-					out->reply_len += 6;
-				}
-			}
-		} else {
-			if (*q == TN_YES)
-				tn_reply(out, TN_DONT, opt);
-			*q = TN_NO;
-		}
-		return;
-	}
-	q = &p->us[opt];
-	if (verb == TN_DO) {
-		if (*q == TN_NO) {
-			if (tn_us_ok(opt)) {
-				*q = TN_YES;
-				tn_reply(out, TN_WILL, opt);
-			} else
-				tn_reply(out, TN_WONT, opt);
-		} else if (*q == TN_WANTNO)
-			*q = TN_NO;
-		else
-			*q = TN_YES;
-	} else {
-		if (*q == TN_YES)
-			tn_reply(out, TN_WONT, opt);
-		*q = TN_NO;
+	switch (verb) {
+	case TN_WILL:
+		p->him[opt] = TN_YES;
+		break;
+	case TN_WONT:
+		p->him[opt] = TN_NO;
+		break;
+	case TN_DO:
+		p->us[opt] = TN_YES;
+		break;
+	default:
+		p->us[opt] = TN_NO;
+		break;
 	}
 }
 
@@ -149,7 +93,6 @@ tn_feed(struct tn_parser *p, const uint8_t *in, size_t len, struct tn_out *out)
 	uint8_t	 c;
 
 	out->data_len = 0;
-	out->reply_len = 0;
 	for (i = 0; i < len; i++) {
 		c = in[i];
 		switch (p->state) {
@@ -173,7 +116,7 @@ tn_feed(struct tn_parser *p, const uint8_t *in, size_t len, struct tn_out *out)
 				p->state = S_DATA;	/* NOP, AYT, IP, BRK, GA, ...: ignored */
 			break;
 		case S_OPT:
-			tn_option(p, p->verb, c, out);
+			tn_option(p, p->verb, c);
 			p->state = S_DATA;
 			break;
 		case S_SB_OPT:

@@ -1,7 +1,10 @@
 /*
- * telnet_opt.h - the Telnet protocol layer of a server (RFC 854, 855, 1143): splits the client's
- * bytes into data and commands (IAC verbs, options, subnegotiations), answers option requests
- * without loops, and decodes NAWS (RFC 1073) and TTYPE (RFC 1091). Pure: no I/O, fixed size.
+ * telnet_opt.h - the Telnet protocol layer of a server (RFC 854, 855): splits the client's bytes
+ * into data and commands (IAC IAC, option verbs, subnegotiations, across reads), tracks what the
+ * client agreed to, and decodes NAWS (RFC 1073) and TTYPE (RFC 1091). It answers nothing, exactly
+ * as BusyBox telnetd, which swallows every option command after its opening: a server that refused
+ * LINEMODE would be told apart from one, and puts clients such as hydra into character mode. Pure:
+ * no I/O, fixed size.
  */
 #ifndef HNP_TELNET_OPT_H
 #define HNP_TELNET_OPT_H
@@ -24,7 +27,7 @@
 #define TN_OPT_TTYPE	24
 #define TN_OPT_NAWS	31
 
-/* Per-option state of one side (RFC 1143 without the queue bits). */
+/* Per-option state of one side (RFC 1143 names). */
 enum tn_q { TN_NO, TN_YES, TN_WANTNO, TN_WANTYES };
 
 struct tn_parser {
@@ -49,18 +52,13 @@ struct tn_parser {
 struct tn_out {
 	uint8_t		*data;		/* data bytes, IAC IAC undone; at most the input length */
 	size_t		 data_len;
-	uint8_t		 reply[768];	/* option answers to send (IAC verb opt ...) */
-	size_t		 reply_len;
 };
 
 /* Starts a parser for the server's opening: DO ECHO, DO NAWS, WILL ECHO, WILL SGA (as BusyBox). */
 void	tn_init(struct tn_parser *p);
 /* The opening's bytes (12), matching the states tn_init set. */
 extern const uint8_t tn_opening[12];
-/*
- * Feeds in[0..len): data bytes go to out->data (the caller's buffer of len bytes), answers to
- * out->reply (bounded: past its room answers are dropped, never a loop).
- */
+/* Feeds in[0..len): data bytes go to out->data (the caller's buffer of len bytes). */
 void	tn_feed(struct tn_parser *p, const uint8_t *in, size_t len, struct tn_out *out);
 
 #endif
