@@ -181,6 +181,11 @@ def test_hydra_every_pair_recorded(make_hanipo, tmp_path):
     assert all(r["fields"]["success"] is False for r in rows)
     hello = h.events("hello")
     assert hello and all(e["fields"]["version"].startswith("SSH-2.0-libssh") for e in hello)
+    # hanipo stats ranks them with the other protocols' credentials.
+    out = h.cli("stats", "--top", "0").stdout
+    creds = out[out.index("top credentials"):].split("\n\n")[0].splitlines()[2:]
+    rows = {tuple(ln.split()[1:]) for ln in creds}
+    assert {(u, p, "ssh") for u, p in want} <= rows, out
 
 
 def test_hydra_finds_listed_pair(make_hanipo, tmp_path):
