@@ -30,6 +30,14 @@
 #define HNP_MAX_HTTP_HEADERS		100		/* header lines parsed */
 #define HNP_MAX_HTTP_REQUESTS		100		/* requests per connection */
 
+/* SSH. */
+#define HNP_SSH_MAX_AUTH_TRIES		6	/* failed logins per connection (OpenSSH MaxAuthTries) */
+#define HNP_SSH_MAX_AUTH_TRIES_HARD	100	/* what config may raise it to */
+#define HNP_SSH_MAX_CHANNELS		10	/* channels per connection (OpenSSH MaxSessions) */
+#define HNP_SSH_MAX_CHANNEL_DATA	1048576	/* channel bytes a connection may send in all */
+#define HNP_SSH_MAX_INPUT		65536	/* raw bytes handed to libssh at a time */
+#define HNP_SSH_MAX_FIELD		1024	/* user, password, command kept in fields */
+
 #define HNP_READ_CHUNK			16384		/* bytes per read() */
 
 /* The fake shell (Telnet, SSH) and Telnet. */

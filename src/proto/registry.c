@@ -10,10 +10,12 @@
 
 extern const struct proto proto_http;
 extern const struct proto proto_telnet;
+extern const struct proto proto_ssh;
 
 const struct proto *const proto_registry[] = {
 	&proto_http,
 	&proto_telnet,
+	&proto_ssh,
 	NULL,
 };
 
