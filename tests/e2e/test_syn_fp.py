@@ -179,3 +179,31 @@ def test_real_nmap_syn_gets_nmap_tag(hanipo, netns):
     # nmap's own scan never completed a handshake: no connect from the namespace's address
     time.sleep(scaled(0.5))
     assert not [r for r in hanipo.events("connect") if r["src_ip"] == netns.ns4]
+
+
+def test_cli_stats_by_syn_and_events_fp(hanipo, netns):
+    """stats --by syn counts connections per signature and names them from the database;
+    events --fp VALUE selects the events carrying a fingerprint value."""
+    sent = handshake(netns, hanipo.port, "mirai")
+    netns.ns("curl", "-sS", "-o", "/dev/null", "--max-time", "10",
+             f"http://{netns.host4}:{hanipo.port}/")
+    mirai = wait_event(hanipo, "connect", lambda r: r["src_port"] == sent["sport"])[0]
+    kernel = wait_event(hanipo, "connect", lambda r: r["src_ip"] == netns.ns4)[0]
+    wait_event(hanipo, "request", lambda r: r["src_ip"] == netns.ns4)
+    by = json.loads(hanipo.cli("stats", "--by", "syn", "--json").stdout)["by"]
+    assert by["field"] == "syn_sig" and by["counts"] == "connections"
+    rows = {r["syn_sig"]: r for r in by["rows"]}
+    assert rows[mirai["fields"]["syn_sig"]]["count"] == 1
+    # the Mirai-style SYN (no options, no DF) is named by the database's raw-SYN entry
+    assert rows[mirai["fields"]["syn_sig"]]["family"] == "raw-packet"
+    assert rows[kernel["fields"]["syn_sig"]]["count"] == 1   # its request event does not count
+    text = hanipo.cli("stats", "--by", "syn").stdout
+    assert "connections by syn_sig" in text and mirai["fields"]["syn_sig"] in text
+    out = hanipo.cli("events", "--fp", mirai["fields"]["syn_sig"], "--json").stdout
+    got = [json.loads(line) for line in out.splitlines()]
+    assert [e["id"] for e in got] == [mirai["id"]]
+    assert got[0]["tags"] == ["mirai"]
+    out = hanipo.cli("events", "--fp", "mirai", "--json").stdout
+    assert [json.loads(line)["id"] for line in out.splitlines()] == [mirai["id"]]
+    r = hanipo.cli("stats", "--by", "no such", check=False)
+    assert r.returncode == 2 and "--by" in r.stderr
