@@ -12,6 +12,7 @@
 
 struct proto;
 struct event_base;
+struct jsonw;
 
 /* One enabled sensor protocol: its proto, its loaded state, its listeners. */
 struct service {
@@ -33,6 +34,13 @@ struct session_env {
 	unsigned		 open;		/* sessions open now */
 	size_t			 max_buffered;	/* input all sessions may hold together */
 	size_t			 buffered;	/* input they hold now */
+	/*
+	 * When set, listeners save each client's SYN (TCP_SAVE_SYN) and this writes its fields
+	 * into the connect event (w: an open object); returns tags (an array) or NULL.
+	 */
+	json_t			*(*syn_fields)(void *arg, const uint8_t *syn, size_t len,
+				    struct jsonw *w);
+	void			*syn_arg;
 };
 extern struct session_env session_env;
 

@@ -4,6 +4,7 @@
 
 #include "core/config.h"
 #include "core/limits.h"
+#include "fp/synevt.h"
 #include "proto/proto.h"
 #include "proto/shell.h"
 #include "store/store.h"
@@ -76,6 +77,7 @@ proto_register_config(void)
 	config_register(core_config_keys);
 	config_register(store_config_keys);
 	config_register(shell_config_keys);	/* [device]: the fake shell's profile (shell.h) */
+	config_register(fp_config_keys);
 	for (i = 0; proto_registry[i] != NULL; i++)
 		config_register(proto_registry[i]->config_keys);
 }
