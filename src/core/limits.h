@@ -30,6 +30,10 @@
 #define HNP_MAX_HTTP_HEADERS		100		/* header lines parsed */
 #define HNP_MAX_HTTP_REQUESTS		100		/* requests per connection */
 
+/* TLS. */
+#define HNP_MAX_TLS_HANDSHAKE_BYTES	65536		/* bytes received before the handshake ends */
+#define HNP_MAX_TLS_SUBJECT		1024		/* generated certificate's subject */
+
 #define HNP_READ_CHUNK			16384		/* bytes per read() */
 
 /* Events and the store. */

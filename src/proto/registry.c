@@ -8,9 +8,11 @@
 #include "store/store.h"
 
 extern const struct proto proto_http;
+extern const struct proto proto_https;
 
 const struct proto *const proto_registry[] = {
 	&proto_http,
+	&proto_https,
 	NULL,
 };
 
