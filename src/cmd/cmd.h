@@ -51,12 +51,12 @@ struct query_filter;
 /* Long options shared by the commands that select events (getopt values from 256 up). */
 enum {
 	CMD_OPT_SINCE = 256, CMD_OPT_UNTIL, CMD_OPT_IP, CMD_OPT_KIND, CMD_OPT_PROTO,
-	CMD_OPT_SENSOR, CMD_OPT_SESSION, CMD_OPT_JSON, CMD_OPT_TOP,
+	CMD_OPT_SENSOR, CMD_OPT_SESSION, CMD_OPT_JSON, CMD_OPT_TOP, CMD_OPT_FP, CMD_OPT_BY,
 };
 
 /*
  * Applies an event-selecting option (--since, --until, --ip, --kind, --proto, --sensor,
- * --session) to f. Returns 1 when ch was one, 0 when not, -1 on a bad value (message printed,
+ * --session, --fp) to f. Returns 1 when ch was one, 0 when not, -1 on a bad value (message printed,
  * naming cmd, the option and the value).
  */
 int	cmd_filter_opt(const char *cmd, struct query_filter *f, int ch, const char *arg,

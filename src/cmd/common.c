@@ -142,6 +142,9 @@ cmd_filter_opt(const char *cmd, struct query_filter *f, int ch, const char *arg,
 	case CMD_OPT_SESSION:
 		f->session = arg;
 		return 1;
+	case CMD_OPT_FP:
+		f->fp = arg;
+		return 1;
 	default:
 		return 0;
 	}

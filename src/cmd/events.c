@@ -25,6 +25,8 @@ static const char events_usage[] =
     "  --proto PROTO          only this protocol (http, ...)\n"
     "  --sensor NAME          only this sensor\n"
     "  --session ID           only this session\n"
+    "  --fp VALUE             only events carrying this fingerprint (syn_sig, syn_tool,\n"
+    "                         ja3, ja3_hash, ja3s, ja3s_hash, ja4)\n"
     "  -n, --limit N          at most N events, the newest (default 100; 0: no limit)\n"
     "  --json                 one JSON object per line (payload in base64)\n";
 
@@ -42,6 +44,7 @@ cmd_events(int argc, char **argv)
 		{ "proto", required_argument, NULL, CMD_OPT_PROTO },
 		{ "sensor", required_argument, NULL, CMD_OPT_SENSOR },
 		{ "session", required_argument, NULL, CMD_OPT_SESSION },
+		{ "fp", required_argument, NULL, CMD_OPT_FP },
 		{ "limit", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, CMD_OPT_JSON },
 		{ NULL, 0, NULL, 0 } };

@@ -23,6 +23,8 @@
 #include "core/listener.h"
 #include "core/log.h"
 #include "core/session.h"
+#include "fp/fpdb.h"
+#include "fp/synevt.h"
 #include "proto/service.h"
 #include "store/store.h"
 
@@ -37,6 +39,7 @@ struct run_ctx {
 	struct store		*store;
 	struct services		 services;
 	struct config		*cfg;
+	struct fpdb		*fpdb;
 };
 
 static int64_t
@@ -121,7 +124,7 @@ cmd_run(int argc, char **argv)
 	struct cmd_common		 cc = { 0 };
 	struct run_ctx			 rc = { 0 };
 	struct event			*sigs[4];
-	char				 err[1024], host[HNP_MAX_SENSOR_NAME + 1];
+	char				 err[1024], warn[1024], host[HNP_MAX_SENSOR_NAME + 1];
 	const char			*name, *level, *logfile;
 	enum log_level			 lvl = LOG_LVL_INFO;
 	size_t				 i;
@@ -208,6 +211,17 @@ cmd_run(int argc, char **argv)
 	session_env.emit = run_emit;
 	session_env.emit_arg = rc.store;
 	session_env.committed = store_committed(rc.store);
+	/* Fingerprint names; the SYN of every connection when asked (listeners save it). */
+	if ((rc.fpdb = fp_load_config(rc.cfg, warn, sizeof(warn), err, sizeof(err))) == NULL) {
+		fprintf(stderr, "hanipo: %s\n", err);
+		goto out;
+	}
+	if (warn[0] != '\0')
+		log_warn("%s", warn);
+	if (config_bool(rc.cfg, "fingerprints", "syn")) {
+		session_env.syn_fields = fp_syn_fields;
+		session_env.syn_arg = rc.fpdb;
+	}
 	run_raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
 	/* Signals first: a SIGTERM as soon as the port answers must still stop cleanly. */
@@ -240,6 +254,8 @@ out:
 		store_close(rc.store);
 	}
 	services_fini(&rc.services);
+	session_env.syn_fields = NULL;
+	fpdb_free(rc.fpdb);
 	if (rc.base != NULL)
 		event_base_free(rc.base);
 	config_free(rc.cfg);

@@ -8,12 +8,15 @@
 #include "cmd/cmd.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
+#include "fp/fpdb.h"
+#include "fp/synevt.h"
 #include "share/escape.h"
 #include "store/query.h"
 
 #define STATS_DEFAULT_TOP	10
 #define STATS_DEFAULT_SINCE	"24h"
-#define STATS_MAX_KEYS		2
+#define STATS_MAX_KEYS		3
+#define STATS_MAX_BY		64
 
 static const char stats_usage[] =
     "usage: hanipo stats [options]\n"
@@ -23,6 +26,9 @@ static const char stats_usage[] =
     "  --until DURATION|TIME  window end (default: now)\n"
     "  --top N                rows per ranking (default 10; 0: all)\n"
     "  --sensor NAME          only this sensor's events\n"
+    "  --by FIELD             instead of the rankings: connections per value of one field,\n"
+    "                         named from the fingerprint database for ja3 (ja3_hash),\n"
+    "                         ja4 and syn (syn_sig); any other field name works too\n"
     "  --json                 one JSON object instead of tables\n";
 
 
@@ -54,6 +60,47 @@ static const struct stats_table stats_tables[] = {
 	    { 100 }, { 0 }, 0 },
 };
 #define NTABLES	(sizeof(stats_tables) / sizeof(stats_tables[0]))
+
+/* --by: short names of the fingerprint fields, and the database kind that names their values. */
+static const struct {
+	const char	*name, *field;
+	int		 kind;
+} stats_by_alias[] = {
+	{ "ja3", "ja3_hash", FP_JA3 }, { "ja4", "ja4", FP_JA4 }, { "syn", "syn_sig", FP_SYN },
+};
+
+/* --by NAME: its field, its path ("$.field" in path), and the fpdb kind (-1: none). */
+static int
+stats_by_field(const char *name, char *path, size_t pathlen, const char **field)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(stats_by_alias) / sizeof(stats_by_alias[0]); i++)
+		if (strcmp(name, stats_by_alias[i].name) == 0 ||
+		    strcmp(name, stats_by_alias[i].field) == 0) {
+			*field = stats_by_alias[i].field;
+			snprintf(path, pathlen, "$.%s", *field);
+			return stats_by_alias[i].kind;
+		}
+	*field = name;
+	snprintf(path, pathlen, "$.%s", name);
+	return -1;
+}
+
+/* Whether a --by name is a plain field name (letters, digits, '_'). */
+static int
+stats_by_ok(const char *s)
+{
+	size_t	 n = strlen(s), i;
+
+	if (n == 0 || n >= STATS_MAX_BY)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
 
 struct stats_totals {
 	int64_t		 events, connections, requests, sources;
@@ -217,6 +264,68 @@ stats_json_header(const struct query_filter *win, int64_t until, const char *sen
 	return o;
 }
 
+/*
+ * --by: connections (distinct sessions) per value of one field, with the client and family the
+ * fingerprint database gives the value. Printed, or set as "by" in out (JSON).
+ */
+static int
+stats_by(sqlite3 *db, const struct config *cfg, const struct query_filter *win, const char *by,
+    int64_t top, json_t *out)
+{
+	struct stats_table	 tb = { "", "by", NULL, 3, { NULL }, { NULL, "client", "family" },
+				    { 100, 40, 16 }, { 0, 0, 0 }, 0 };
+	const struct fpdb_entry	*e;
+	struct query_rank	*r;
+	struct fpdb		*fdb = NULL;
+	const char		*field, *keys[1];
+	char			 path[STATS_MAX_BY + 3], title[STATS_MAX_BY + 32], err[1024],
+				 warn[1024];
+	size_t			 i, n;
+	int			 kind;
+	json_t			*o;
+
+	kind = stats_by_field(by, path, sizeof(path), &field);
+	keys[0] = path;
+	if (kind >= 0 && (fdb = fp_load_config(cfg, warn, sizeof(warn), err,
+	    sizeof(err))) == NULL) {
+		fprintf(stderr, "hanipo stats: %s\n", err);
+		return -1;
+	}
+	if (query_top_distinct(db, win, keys, 1, (size_t)top, "session", &r, &n, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "hanipo stats: --by %s: %s\n", by, err);
+		fpdb_free(fdb);
+		return -1;
+	}
+	for (i = 0; kind >= 0 && i < n; i++) {
+		if ((e = fpdb_lookup(fdb, (enum fp_kind)kind, r[i].val[0])) == NULL)
+			continue;
+		r[i].val[1] = xstrdup(e->client);
+		r[i].len[1] = strlen(e->client);
+		r[i].val[2] = xstrdup(e->family);
+		r[i].len[2] = strlen(e->family);
+	}
+	tb.cols[0] = field;
+	if (kind < 0) {
+		tb.nkeys = 1;
+		tb.integer[0] = 1;	/* syn_ttl, syn_mss ...: numbers in JSON */
+	}
+	if (out != NULL) {
+		o = json_object();
+		json_object_set_new(o, "field", json_string(field));
+		json_object_set_new(o, "counts", json_string("connections"));
+		json_object_set_new(o, "rows", stats_json_table(&tb, r, n));
+		json_object_set_new(out, "by", o);
+	} else {
+		snprintf(title, sizeof(title), "connections by %s", field);
+		tb.title = title;
+		stats_print_table(&tb, r, n);
+	}
+	query_rank_free(r, n);
+	fpdb_free(fdb);
+	return 0;
+}
+
 int
 cmd_stats(int argc, char **argv)
 {
@@ -228,8 +337,10 @@ cmd_stats(int argc, char **argv)
 		{ "top", required_argument, NULL, CMD_OPT_TOP },
 		{ "sensor", required_argument, NULL, CMD_OPT_SENSOR },
 		{ "json", no_argument, NULL, CMD_OPT_JSON },
+		{ "by", required_argument, NULL, CMD_OPT_BY },
 		{ NULL, 0, NULL, 0 } };
 	struct cmd_common		 cc = { 0 };
+	const char			*by = NULL;
 	struct query_filter		 win;
 	struct stats_totals		 tot;
 	struct query_rank		*r;
@@ -266,6 +377,14 @@ cmd_stats(int argc, char **argv)
 		case CMD_OPT_JSON:
 			json = 1;
 			break;
+		case CMD_OPT_BY:
+			if (!stats_by_ok(optarg)) {
+				fprintf(stderr, "hanipo stats: --by: bad field \"%s\" (ja3, ja4, syn "
+				    "or a field name: letters, digits, '_')\n", optarg);
+				return CMD_EXIT_USAGE;
+			}
+			by = optarg;
+			break;
 		default:
 			cmd_bad_option("stats", ch, argv);
 			return CMD_EXIT_USAGE;
@@ -283,7 +402,11 @@ cmd_stats(int argc, char **argv)
 		top = json_object();
 	} else
 		stats_print_header(&win, win.until ? win.until : now, win.sensor, &tot);
-	for (i = 0; i < NTABLES; i++) {
+	if (by != NULL) {
+		if (stats_by(db, cfg, &win, by, ntop, json ? out : NULL) == -1)
+			goto out;
+	}
+	for (i = 0; by == NULL && i < NTABLES; i++) {
 		if (stats_rank(db, &win, &stats_tables[i], ntop, &r, &n, err, sizeof(err)) == -1) {
 			fprintf(stderr, "hanipo stats: %s: %s\n", stats_tables[i].title, err);
 			goto out;
@@ -295,8 +418,9 @@ cmd_stats(int argc, char **argv)
 			    stats_json_table(&stats_tables[i], r, n));
 		query_rank_free(r, n);
 	}
-	if (json) {
+	if (json && by == NULL)
 		json_object_set(out, "top", top);
+	if (json) {
 		if ((s = json_dumps(out, JSON_INDENT(2) | JSON_ENSURE_ASCII)) != NULL) {
 			puts(s);
 			free(s);

@@ -39,6 +39,7 @@
 /* Events and the store. */
 #define HNP_MAX_PAYLOAD_BYTES		(1024 * 1024 + 64 * 1024)	/* raw bytes kept per event */
 #define HNP_MAX_SENSOR_NAME		63
+#define HNP_MAX_SAVED_SYN		512	/* IP (+ extension headers) + TCP header of a SYN */
 #define HNP_MAX_FIELDS_JSON		(4 * 1024 * 1024)	/* an event's fields as JSON */
 #define HNP_MAX_QUEUED_EVENTS		200000	/* events waiting for the writer */
 #define HNP_MAX_QUEUED_BYTES		(128 * 1024 * 1024)	/* their payloads */

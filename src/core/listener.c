@@ -192,6 +192,9 @@ listener_start(struct service *svc, char **specs, const char *origin, char *err,
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 		if (ss.ss_family == AF_INET6)
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+		/* The kernel keeps each client's SYN for the connect event's fingerprint. */
+		if (session_env.syn_fields != NULL)
+			setsockopt(fd, IPPROTO_TCP, TCP_SAVE_SYN, &one, sizeof(one));
 		if (bind(fd, (struct sockaddr *)&ss, sslen) == -1 ||
 		    listen(fd, HNP_LISTEN_BACKLOG) == -1) {
 			snprintf(err, errlen, "%s: [%s] listen %s: %s", origin, svc->proto->name,

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
@@ -635,6 +636,32 @@ session_total_cb(evutil_socket_t fd, short what, void *arg)
 	session_end(arg, "total_timeout");
 }
 
+/* The connect event, with the fingerprint of the client's SYN when the listener saved it. */
+static struct evt *
+session_connect_evt(struct session *s)
+{
+	static struct buf	 fields;	/* loop thread only */
+	uint8_t			 syn[HNP_MAX_SAVED_SYN];
+	socklen_t		 len = sizeof(syn);
+	struct jsonw		 w;
+	struct evt		*ev;
+	json_t			*tags = NULL;
+
+	if (fields.max == 0)
+		buf_init(&fields, HNP_MAX_FIELDS_JSON);
+	fields.len = 0;
+	jsonw_init(&w, &fields);
+	jsonw_object_begin(&w);
+	/* One getsockopt; the kernel frees its copy as it hands it over. */
+	if (session_env.syn_fields != NULL &&
+	    getsockopt(s->fd, IPPROTO_TCP, TCP_SAVED_SYN, syn, &len) == 0 && len > 0)
+		tags = session_env.syn_fields(session_env.syn_arg, syn, len, &w);
+	jsonw_object_end(&w);
+	ev = session_evt_text(s, "connect", &w);
+	ev->tags = tags;
+	return ev;
+}
+
 struct session *
 session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t peerlen)
 {
@@ -673,7 +700,7 @@ session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t 
 	evtimer_add(s->total_timer, &total);
 	event_add(s->rev, &idle);
 
-	session_emit(s, session_evt(s, "connect", NULL));
+	session_emit(s, session_connect_evt(s));
 	if (svc->transport != NULL) {
 		s->tr = svc->transport;
 		if ((s->t = s->tr->open(s, svc->transport_state)) == NULL) {

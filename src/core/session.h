@@ -36,6 +36,7 @@ struct transport {
 	void	(*shutdown)(struct session *s, void *t, struct buf *out);
 	void	(*free)(void *t);
 };
+struct jsonw;
 
 /* One enabled sensor protocol: its proto, its loaded state, its listeners. */
 struct service {
@@ -59,6 +60,13 @@ struct session_env {
 	unsigned		 open;		/* sessions open now */
 	size_t			 max_buffered;	/* input all sessions may hold together */
 	size_t			 buffered;	/* input they hold now */
+	/*
+	 * When set, listeners save each client's SYN (TCP_SAVE_SYN) and this writes its fields
+	 * into the connect event (w: an open object); returns tags (an array) or NULL.
+	 */
+	json_t			*(*syn_fields)(void *arg, const uint8_t *syn, size_t len,
+				    struct jsonw *w);
+	void			*syn_arg;
 };
 extern struct session_env session_env;
 
@@ -71,7 +79,6 @@ struct session *session_new(struct service *svc, int fd, const struct sockaddr *
  * takes the reference. Pass it to session_emit.
  */
 struct evt *session_evt(struct session *s, const char *kind, json_t *fields);
-struct jsonw;
 /*
  * The same with the fields as the JSON object text w wrote (the whole of its buffer), copied into
  * the event; {} when w's buffer maximum cut it. The cheap form for events made per connection.

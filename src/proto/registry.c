@@ -4,6 +4,7 @@
 
 #include "core/config.h"
 #include "core/limits.h"
+#include "fp/synevt.h"
 #include "proto/proto.h"
 #include "store/store.h"
 
@@ -72,6 +73,7 @@ proto_register_config(void)
 
 	config_register(core_config_keys);
 	config_register(store_config_keys);
+	config_register(fp_config_keys);
 	for (i = 0; proto_registry[i] != NULL; i++)
 		config_register(proto_registry[i]->config_keys);
 }

@@ -126,6 +126,12 @@ qs_where(struct qsql *q, const struct query_filter *f)
 		qs_add(q, by_seq ? " AND +session = " : " AND session = ");
 		qs_text(q, f->session);
 	}
+	if (f->fp != NULL) {
+		qs_add(q, " AND EXISTS (SELECT 1 FROM json_each(CASE WHEN json_valid(fields) THEN "
+		    "fields ELSE '{}' END) WHERE key IN (" QUERY_FP_KEYS ") AND value = ");
+		qs_text(q, f->fp);
+		qs_add(q, ")");
+	}
 	if (f->after_seq != 0) {
 		qs_add(q, " AND seq > ");
 		qs_int(q, f->after_seq);
@@ -392,11 +398,20 @@ int
 query_top(sqlite3 *db, const struct query_filter *f, const char *const *keys, size_t nkeys,
     size_t n, struct query_rank **out, size_t *nout, char *err, size_t errlen)
 {
+	return query_top_distinct(db, f, keys, nkeys, n, NULL, out, nout, err, errlen);
+}
+
+int
+query_top_distinct(sqlite3 *db, const struct query_filter *f, const char *const *keys,
+    size_t nkeys, size_t n, const char *count_col, struct query_rank **out, size_t *nout,
+    char *err, size_t errlen)
+{
 	static const char *const alias[QUERY_RANK_MAX_KEYS] = { "k0", "k1", "k2", "k3" };
 	struct query_rank	*r = NULL, *nr;
 	struct query_filter	 g = *f;
 	struct qsql		 q;
 	sqlite3_stmt		*st;
+	const char		*ccol = NULL;
 	size_t			 k, cnt = 0, cap = 0;
 	int			 rc;
 
@@ -406,13 +421,22 @@ query_top(sqlite3 *db, const struct query_filter *f, const char *const *keys, si
 		snprintf(err, errlen, "ranking needs 1 to %d keys", QUERY_RANK_MAX_KEYS);
 		return -1;
 	}
+	if (count_col != NULL && (ccol = query_column(count_col)) == NULL) {
+		snprintf(err, errlen, "unknown column %s", count_col);
+		return -1;
+	}
 	memset(&q, 0, sizeof(q));
 	qs_add(&q, "SELECT ");
 	for (k = 0; k < nkeys; k++) {
 		qs_add(&q, alias[k]);
 		qs_add(&q, ", ");
 	}
-	qs_add(&q, "COUNT(*) AS n FROM (SELECT ");
+	if (ccol != NULL) {
+		qs_add(&q, "COUNT(DISTINCT c) AS n FROM (SELECT ");
+		qs_add(&q, ccol);
+		qs_add(&q, " AS c, ");
+	} else
+		qs_add(&q, "COUNT(*) AS n FROM (SELECT ");
 	for (k = 0; k < nkeys; k++) {
 		const char	*col;
 

@@ -28,6 +28,8 @@ struct query_filter {
 	const char	*proto;
 	const char	*sensor;
 	const char	*session;
+	/* a fingerprint: some member of QUERY_FP_KEYS (syn_sig, ja3_hash, ja4, ...) equals it */
+	const char	*fp;
 	int64_t		 after_seq;	/* seq > after_seq; 0: no bound */
 	int64_t		 max_seq;	/* seq <= max_seq; 0: no bound */
 	int64_t		 limit;		/* at most this many rows; 0: no limit */
@@ -89,6 +91,16 @@ struct query_rank {
 int	query_top(sqlite3 *db, const struct query_filter *f, const char *const *keys,
 	    size_t nkeys, size_t n, struct query_rank **out, size_t *nout, char *err,
 	    size_t errlen);
+/*
+ * query_top counting the distinct values of a column (one of query_top's column keys, e.g.
+ * "session": connections) instead of events. count_col NULL: events, as query_top.
+ */
+int	query_top_distinct(sqlite3 *db, const struct query_filter *f, const char *const *keys,
+	    size_t nkeys, size_t n, const char *count_col, struct query_rank **out, size_t *nout,
+	    char *err, size_t errlen);
 void	query_rank_free(struct query_rank *r, size_t n);
+
+/* The fields --fp looks in: fingerprint values written by the sensors. */
+#define QUERY_FP_KEYS	"'syn_sig', 'syn_tool', 'ja3', 'ja3_hash', 'ja3s', 'ja3s_hash', 'ja4'"
 
 #endif

@@ -533,6 +533,60 @@ test_open_store(void **state)
 	sqlite3_close(db);
 }
 
+/*
+ * Fingerprint fields: --fp finds an event by any fingerprint member (syn_sig, ja3_hash, ja4),
+ * only in those members, and --by counts connections, not events (a session's tls_hello and its
+ * requests carry the same JA3). Its rows are added here and removed at the end.
+ */
+static void
+test_fingerprints(void **state)
+{
+	struct fixture		*fx = *state;
+	struct query_filter	 f;
+	struct query_rank	*r;
+	const char		*keys[1] = { "$.ja3_hash" };
+	char			 err[256];
+	size_t			 n;
+
+	assert_int_equal(sqlite3_exec(fx->db,
+	    "INSERT INTO events (seq, id, ts, sensor, session, proto, kind, src_ip, src_port,"
+	    " dst_ip, dst_port, fields) VALUES"
+	    " (100, 'F1', 1, 's', 'FS1', 'https', 'connect', '192.0.2.1', 1, '10.0.0.1', 443,"
+	    "  '{\"syn_sig\":\"4:64:0:1460:1024,-:mss:\",\"syn_tool\":\"nmap\"}'),"
+	    " (101, 'F2', 2, 's', 'FS1', 'https', 'tls_hello', '192.0.2.1', 1, '10.0.0.1', 443,"
+	    "  '{\"ja3_hash\":\"aaaa\",\"ja4\":\"t13d_x\"}'),"
+	    " (102, 'F3', 3, 's', 'FS1', 'https', 'request', '192.0.2.1', 1, '10.0.0.1', 443,"
+	    "  '{\"ja3_hash\":\"aaaa\",\"ja4\":\"t13d_x\",\"uri\":\"bbbb\"}'),"
+	    " (103, 'F4', 4, 's', 'FS2', 'https', 'tls_hello', '192.0.2.2', 1, '10.0.0.1', 443,"
+	    "  '{\"ja3_hash\":\"bbbb\",\"ja4\":\"t12i_y\"}')", NULL, NULL, NULL), SQLITE_OK);
+	memset(&f, 0, sizeof(f));
+	f.fp = "aaaa";
+	EXPECT(fx->db, &f, 101, 102);
+	f.fp = "bbbb";			/* the ja3_hash of 103; 102 only has it as its uri */
+	EXPECT(fx->db, &f, 103);
+	f.fp = "4:64:0:1460:1024,-:mss:";
+	EXPECT(fx->db, &f, 100);
+	f.fp = "nmap";
+	EXPECT(fx->db, &f, 100);
+	f.fp = "t12i_y";
+	EXPECT(fx->db, &f, 103);
+	f.fp = "s";
+	EXPECT_NONE(fx->db, &f);
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(query_top_distinct(fx->db, &f, keys, 1, 10, "session", &r, &n, err,
+	    sizeof(err)), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(r[0].val[0], "aaaa");
+	assert_int_equal(r[0].count, 1);	/* two events, one connection */
+	assert_string_equal(r[1].val[0], "bbbb");
+	assert_int_equal(r[1].count, 1);
+	query_rank_free(r, n);
+	assert_int_equal(query_top_distinct(fx->db, &f, keys, 1, 10, "nope", &r, &n, err,
+	    sizeof(err)), -1);
+	assert_int_equal(sqlite3_exec(fx->db, "DELETE FROM events WHERE seq >= 100", NULL, NULL,
+	    NULL), SQLITE_OK);
+}
+
 int
 main(void)
 {
@@ -549,6 +603,7 @@ main(void)
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_top),
 		cmocka_unit_test(test_open_store),
+		cmocka_unit_test(test_fingerprints),
 	};
 
 	return cmocka_run_group_tests_name("query", tests, setup, teardown);

@@ -1,0 +1,247 @@
+/* test_syn.c - unit tests for the SYN decoder: kernels' and tools' SYNs, IPv6, malformed input. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fp/syn.h"
+
+/* An IPv4 SYN to 192.0.2.10:dport; opts[0..olen) padded by the caller to a multiple of 4. */
+static size_t
+mk4(uint8_t *p, int ttl, int df, uint16_t ipid, uint32_t seq, uint16_t dport, uint16_t win,
+    const uint8_t *opts, size_t olen)
+{
+	size_t	 n = 20 + 20 + olen;
+
+	memset(p, 0, n);
+	p[0] = 0x45;
+	p[2] = (uint8_t)(n >> 8);
+	p[3] = (uint8_t)n;
+	p[4] = (uint8_t)(ipid >> 8);
+	p[5] = (uint8_t)ipid;
+	p[6] = df ? 0x40 : 0;
+	p[8] = (uint8_t)ttl;
+	p[9] = 6;
+	p[12] = 198; p[13] = 51; p[14] = 100; p[15] = 7;
+	p[16] = 192; p[17] = 0; p[18] = 2; p[19] = 10;
+	p[20] = 0xc3; p[21] = 0x50;
+	p[22] = (uint8_t)(dport >> 8);
+	p[23] = (uint8_t)dport;
+	p[24] = (uint8_t)(seq >> 24); p[25] = (uint8_t)(seq >> 16);
+	p[26] = (uint8_t)(seq >> 8); p[27] = (uint8_t)seq;
+	p[32] = (uint8_t)((20 + olen) / 4) << 4;
+	p[33] = 0x02;
+	p[34] = (uint8_t)(win >> 8);
+	p[35] = (uint8_t)win;
+	memcpy(p + 40, opts, olen);
+	return n;
+}
+
+static const uint8_t linux_opts[] = {
+	2, 4, 0xff, 0xd7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7,
+};
+
+static void
+sig_of(const uint8_t *p, size_t n, struct syn_fp *fp, char *sig, size_t siglen)
+{
+	assert_int_equal(syn_decode(p, n, fp), 0);
+	syn_sig(fp, sig, siglen);
+}
+
+static void
+test_linux(void **state)
+{
+	uint8_t		 p[128];
+	struct syn_fp	 fp;
+	char		 sig[SYN_SIG_MAX], lay[SYN_LAYOUT_MAX];
+	size_t		 n = mk4(p, 64, 1, 7071, 0x12345678, 8080, 65495, linux_opts,
+			    sizeof(linux_opts));
+
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_int_equal(fp.ver, 4);
+	assert_int_equal(fp.ttl, 64);
+	assert_int_equal(fp.ipid, 7071);
+	assert_int_equal(fp.mss, 65495);
+	assert_int_equal(fp.wscale, 7);
+	assert_int_equal(fp.win, 65495);
+	assert_int_equal(fp.dport, 8080);
+	assert_int_equal(fp.tools, 0);
+	syn_layout(&fp, lay, sizeof(lay));
+	assert_string_equal(lay, "mss,sok,ts,nop,ws");
+	assert_string_equal(sig, "4:64:0:65495:65495,7:mss,sok,ts,nop,ws:df,id+");
+}
+
+static void
+test_mirai(void **state)
+{
+	uint8_t		 p[128];
+	struct syn_fp	 fp;
+	char		 sig[SYN_SIG_MAX];
+	/* seq = 192.0.2.10, the destination */
+	size_t		 n = mk4(p, 64, 0, 4242, 0xc000020a, 23, 31337, NULL, 0);
+
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_int_equal(fp.tools, SYN_TOOL_MIRAI);
+	assert_string_equal(sig, "4:64:0:-:31337,-::");
+	assert_string_equal(syn_tool_name(0), "mirai");
+	/* One bit off: no mark. */
+	n = mk4(p, 64, 0, 4242, 0xc000020b, 23, 31337, NULL, 0);
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_int_equal(fp.tools, 0);
+}
+
+static void
+test_masscan_nmap(void **state)
+{
+	static const uint8_t	 mss[] = { 2, 4, 5, 0xb4 };
+	uint8_t			 p[128];
+	struct syn_fp		 fp;
+	char			 sig[SYN_SIG_MAX];
+	uint32_t		 seq = 0x9abcdef0, dst = 0xc000020a;
+	uint16_t		 id = (uint16_t)((dst ^ 80 ^ seq) & 0xffff);
+	size_t			 n;
+
+	n = mk4(p, 250, 0, id, seq, 80, 1024, mss, sizeof(mss));
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_int_equal(fp.tools, SYN_TOOL_MASSCAN);
+	assert_string_equal(sig, "4:255:0:1460:1024,-:mss:");
+	/* Nmap: same shape, IP ID unrelated, TTL 37..59. */
+	n = mk4(p, 50, 0, (uint16_t)(id + 1), seq, 80, 1024, mss, sizeof(mss));
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_int_equal(fp.tools, SYN_TOOL_NMAP);
+	assert_string_equal(sig, "4:64:0:1460:1024,-:mss:");
+	/* The same with DF, as a kernel would send it: no mark. */
+	n = mk4(p, 50, 1, (uint16_t)(id + 1), seq, 80, 1024, mss, sizeof(mss));
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_int_equal(fp.tools, 0);
+}
+
+static void
+test_zmap(void **state)
+{
+	static const uint8_t	 win[] = { 2, 4, 5, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2 };
+	uint8_t			 p[128];
+	struct syn_fp		 fp;
+	char			 sig[SYN_SIG_MAX];
+	size_t			 n;
+
+	n = mk4(p, 255, 0, 54321, 77, 80, 65535, NULL, 0);
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_int_equal(fp.tools, SYN_TOOL_ZMAP);
+	n = mk4(p, 64, 0, 999, 77, 80, 65535, win, sizeof(win));
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_int_equal(fp.tools, SYN_TOOL_ZMAP);
+	assert_string_equal(sig, "4:64:0:1460:65535,8:mss,nop,ws,nop,nop,sok:");
+	/* Windows 11: the same options, TTL 128, DF, window 64240: a kernel. */
+	n = mk4(p, 128, 1, 999, 77, 80, 64240, win, sizeof(win));
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_int_equal(fp.tools, 0);
+	assert_string_equal(sig, "4:128:0:1460:64240,8:mss,nop,ws,nop,nop,sok:df,id+");
+}
+
+static void
+test_ipv6(void **state)
+{
+	uint8_t		 p[40 + 8 + 20 + 4];
+	struct syn_fp	 fp;
+	char		 sig[SYN_SIG_MAX];
+
+	memset(p, 0, sizeof(p));
+	p[0] = 0x60;
+	p[1] = 0x01;		/* flow label 0x1abcd */
+	p[2] = 0xab;
+	p[3] = 0xcd;
+	p[6] = 0;		/* hop-by-hop options follow */
+	p[7] = 77;
+	p[23] = 1;
+	p[39] = 1;
+	p[40] = 6;		/* then TCP */
+	p[41] = 0;		/* 8 bytes */
+	p[48 + 12] = 6 << 4;
+	p[48 + 13] = 0x02;
+	p[48 + 14] = 0x10;
+	p[48 + 20] = 2;
+	p[48 + 21] = 4;
+	p[48 + 22] = 0x04;
+	p[48 + 23] = 0xb0;
+	sig_of(p, sizeof(p), &fp, sig, sizeof(sig));
+	assert_int_equal(fp.ver, 6);
+	assert_int_equal(fp.ttl, 77);
+	assert_int_equal(fp.ipid, -1);
+	assert_int_equal(fp.flow, 0x1abcd);
+	assert_int_equal(fp.olen, 8);
+	assert_int_equal(fp.mss, 1200);
+	assert_string_equal(sig, "6:128:8:1200:4096,-:mss:flow,seq-");
+	/* Not TCP after the extension header. */
+	p[40] = 17;
+	assert_int_equal(syn_decode(p, sizeof(p), &fp), -1);
+}
+
+static void
+test_quirks_and_bad_options(void **state)
+{
+	static const uint8_t	 eol[] = { 2, 4, 5, 0xb4, 0, 0, 7, 0 };
+	static const uint8_t	 bad[] = { 2, 4, 5, 0xb4, 8, 40, 0, 0 };
+	static const uint8_t	 ts[] = { 8, 10, 0, 0, 0, 0, 0, 0, 0, 9, 3, 3, 15, 0, 0, 0 };
+	uint8_t			 p[128];
+	struct syn_fp		 fp;
+	char			 sig[SYN_SIG_MAX];
+	size_t			 n;
+
+	n = mk4(p, 64, 1, 0, 0, 80, 512, eol, sizeof(eol));
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_string_equal(sig, "4:64:0:1460:512,-:mss,eol+3:df,seq-,opt+");
+	n = mk4(p, 64, 0, 0, 5, 80, 512, bad, sizeof(bad));
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_string_equal(sig, "4:64:0:1460:512,-:mss,ts:id-,bad");
+	n = mk4(p, 64, 1, 3, 5, 80, 512, ts, sizeof(ts));
+	p[33] |= 0x40 | 0x08;	/* ECE, PSH */
+	p[39] = 1;		/* urgent pointer without URG */
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_string_equal(sig, "4:64:0:-:512,15:ts,ws,eol+2:df,id+,ecn,uptr+,pushf+,ts1-,ts2+,exws");
+}
+
+static void
+test_truncated(void **state)
+{
+	uint8_t		 p[128], *cut;
+	struct syn_fp	 fp;
+	size_t		 n = mk4(p, 64, 1, 1, 2, 80, 65495, linux_opts, sizeof(linux_opts)), i;
+
+	/* Every prefix is decoded from a buffer of exactly that size (ASan sees any overread). */
+	for (i = 0; i < n; i++) {
+		cut = malloc(i ? i : 1);
+		memcpy(cut, p, i);
+		if (i < 40)
+			assert_int_equal(syn_decode(cut, i, &fp), -1);
+		else {
+			assert_int_equal(syn_decode(cut, i, &fp), 0);
+			assert_true(fp.quirks & SYN_Q_BAD);
+		}
+		free(cut);
+	}
+	p[0] = 0x44;		/* IHL below 5 */
+	assert_int_equal(syn_decode(p, n, &fp), -1);
+	p[0] = 0x55;
+	assert_int_equal(syn_decode(p, n, &fp), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_linux),
+		cmocka_unit_test(test_mirai),
+		cmocka_unit_test(test_masscan_nmap),
+		cmocka_unit_test(test_zmap),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_quirks_and_bad_options),
+		cmocka_unit_test(test_truncated),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
