@@ -12,6 +12,7 @@
 
 struct proto;
 struct event_base;
+struct fpdb;
 struct session;
 struct buf;
 
@@ -67,6 +68,8 @@ struct session_env {
 	json_t			*(*syn_fields)(void *arg, const uint8_t *syn, size_t len,
 				    struct jsonw *w);
 	void			*syn_arg;
+	/* The fingerprint database (fp/fpdb.h) that names JA3/JA4 values; NULL when none. */
+	const struct fpdb	*fpdb;
 };
 extern struct session_env session_env;
 

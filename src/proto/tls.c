@@ -24,6 +24,7 @@
 #include "core/log.h"
 #include "core/session.h"
 #include "core/xmalloc.h"
+#include "fp/fpdb.h"
 #include "fp/tls_hello.h"
 #include "proto/parse/http_req.h"
 #include "proto/tls.h"
@@ -145,19 +146,38 @@ tls_str(struct jsonw *w, const char *key, const char *val)
 	jsonw_str(w, val);
 }
 
+/* The client the database names for the JA4 (or else the JA3 hash): tls_client, tls_family. */
+static void
+tls_name(struct session *s, struct jsonw *w, const char *ja4, const char *ja3_hash)
+{
+	const struct fpdb_entry	*e = NULL;
+
+	if (session_env.fpdb == NULL)
+		return;
+	if ((e = fpdb_lookup(session_env.fpdb, FP_JA4, ja4)) == NULL)
+		e = fpdb_lookup(session_env.fpdb, FP_JA3, ja3_hash);
+	if (e == NULL)
+		return;
+	tls_str(w, "tls_client", e->client);
+	tls_str(w, "tls_family", e->family);
+	session_set_field(s, "tls_client", e->client);
+}
+
 /* The fingerprints and lists of a parsed hello; copies the short ones onto the session. */
 static void
 tls_hello_fields(struct session *s, struct tls_conn *c, const struct tls_client_hello *h,
     struct jsonw *w)
 {
-	char	 md5[FP_MD5_HEX_LEN + 1], ja4[FP_JA4_LEN + 1];
+	char	 md5[FP_MD5_HEX_LEN + 1], ja4[FP_JA4_LEN + 1], ja3_hash[FP_MD5_HEX_LEN + 1] = "";
 
+	ja4[0] = '\0';
 	if (fp_ja3(h, &tls_ja3) == 0) {
 		jsonw_key(w, "ja3");
 		jsonw_bytes(w, tls_ja3.data ? tls_ja3.data : (const uint8_t *)"", tls_ja3.len);
 		fp_md5_hex(tls_ja3.data ? tls_ja3.data : (const uint8_t *)"", tls_ja3.len, md5);
 		tls_str(w, "ja3_hash", md5);
 		session_set_field(s, "ja3_hash", md5);
+		memcpy(ja3_hash, md5, sizeof(ja3_hash));
 	}
 	if (c->ja3s[0] != '\0') {
 		tls_str(w, "ja3s", c->ja3s);
@@ -169,6 +189,7 @@ tls_hello_fields(struct session *s, struct tls_conn *c, const struct tls_client_
 		tls_str(w, "ja4", ja4);
 		session_set_field(s, "ja4", ja4);
 	}
+	tls_name(s, w, ja4, ja3_hash);
 	if (h->has_sni) {
 		jsonw_key(w, "sni");
 		jsonw_bytes(w, h->sni.p ? h->sni.p : (const uint8_t *)"", h->sni.len);

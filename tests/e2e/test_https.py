@@ -24,6 +24,18 @@ def both(make_hanipo):
     return start_tls(make_hanipo)
 
 
+def test_database_names_the_client(make_hanipo):
+    from conftest import ROOT
+    h = start_tls(make_hanipo, http=False,
+                  extra=f"[fingerprints]\ndatabase = {ROOT / 'data' / 'fingerprints.txt'}\n")
+    assert curl("-k", "-o", "/dev/null", f"https://127.0.0.1:{h.tls_port}/").returncode == 0
+    hello = wait_until(lambda: events_where(h, "tls_hello"), what="tls_hello")[0]
+    assert hello["fields"]["tls_client"] == "curl 7.88 (OpenSSL 3.0)"
+    assert hello["fields"]["tls_family"] == "http-client"
+    req = wait_until(lambda: events_where(h, "request"), what="request")[0]
+    assert req["fields"]["tls_client"] == "curl 7.88 (OpenSSL 3.0)"
+
+
 def same_answer(a, b):
     """Two responses equal but for the Date header's value."""
     assert (a.version, a.status, a.reason, a.body) == (b.version, b.status, b.reason, b.body)
