@@ -246,3 +246,17 @@ def test_tls_replies_wait_for_the_store(both):
                             "proto = 'https'").fetchone()[0]
             m = con.execute("SELECT count(*) FROM events WHERE kind = 'tls_hello'").fetchone()[0]
         assert n == i + 1 and m == i + 1
+
+
+def test_server_hello_only_after_tls_hello_is_stored(both):
+    """The handshake's own bytes are gated too: once our ServerHello has arrived (the handshake
+    completed), the connection's tls_hello event is already in the store."""
+    h = both
+    for i in range(5):
+        with socket.create_connection(("127.0.0.1", h.tls_port), timeout=scaled(5)) as s:
+            with client_ctx().wrap_socket(s, server_hostname=f"g{i}.example") as t:
+                port = t.getsockname()[1]
+                with h.db() as con:
+                    n = con.execute("SELECT count(*) FROM events WHERE kind = 'tls_hello' AND "
+                                    "src_port = ?", (port,)).fetchone()[0]
+                assert n == 1
