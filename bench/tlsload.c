@@ -149,12 +149,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: tlsload HOST PORT SECONDS [CONCURRENCY] [tls1.2]\n");
 		return 2;
 	}
-	nc = argc > 4 ? atoi(argv[4]) : 32;
+	nc = argc > 4 ? (int)strtol(argv[4], NULL, 10) : 32;
 	if (nc < 1 || nc > MAXC)
 		nc = 32;
-	secs = atof(argv[3]);
+	secs = strtod(argv[3], NULL);
 	addr.sin_family = AF_INET;
-	addr.sin_port = htons((uint16_t)atoi(argv[2]));
+	addr.sin_port = htons((uint16_t)strtol(argv[2], NULL, 10));
 	if (inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1)
 		return 2;
 	ctx = SSL_CTX_new(TLS_client_method());

@@ -187,12 +187,15 @@ def test_hostile_input_is_recorded_never_a_crash(both):
     # A record that claims to be a ClientHello but is not one.
     out = raw_exchange(h.tls_port, b"\x16\x03\x01\x00\x05\x01\x00\x00\x01\x03")
     assert out[:1] == b"\x15"        # an alert
+    # An SSLv2-format ClientHello (refused: TLS 1.2 at least), recorded as such.
+    v2 = bytes([1, 3, 1, 0, 9, 0, 0, 0, 16, 0, 0, 0x35, 0, 0, 0x2f, 0, 0, 0xff]) + bytes(16)
+    raw_exchange(h.tls_port, bytes([0x80, len(v2)]) + v2)
     # More handshake bytes than the cap.
     # (a ClientHello that says it is 64 KiB long, sent in 16 KiB records).
     big = b"\x16\x03\x01\x40\x00" + b"\x01\x01\x00\x00" + b"\x00" * 0x3ffc
     more = b"\x16\x03\x01\x40\x00" + b"\x00" * 0x4000
     raw_exchange(h.tls_port, big + more * 4)
-    pays = wait_until(lambda: len(events_where(h, "payload")) >= 4 and
+    pays = wait_until(lambda: len(events_where(h, "payload")) >= 5 and
                       events_where(h, "payload"), what="payload events")
     by = {(e["fields"].get("detected"), e["fields"].get("error") or
            e["fields"].get("incomplete")) for e in pays}
@@ -200,6 +203,7 @@ def test_hostile_input_is_recorded_never_a_crash(both):
     assert ("unknown", "wrong version number") in by
     assert any(d == "tls" and why in ("eof", "reset") for d, why in by), by
     assert any(why == "oversize" for d, why in by), by
+    assert any(e["fields"].get("sslv2_hello") for e in pays)
     plain = [e for e in pays if e["fields"]["detected"] == "http"][0]
     assert plain["payload"].startswith(b"GET /plain")
     bad = wait_until(lambda: events_where(h, "tls_hello"), what="tls_hello")
