@@ -17,15 +17,7 @@ VER=${TLS12:+tls1.2}
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { echo "tls.sh: nginx missing (make deps-test)" >&2; exit 2; }
 [ -x "$HANIPO" ] && [ -x "$LOAD" ] || { echo "tls.sh: build first (make)" >&2; exit 2; }
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-TMP=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-
-free_port() { /usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+. bench/common.sh
 rate() { awk '{sub("/s","",$6); print $6}'; }
 
 nginx_conf() {	# port, dir: one worker, the certificate hanipo made
