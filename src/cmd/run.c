@@ -218,6 +218,7 @@ cmd_run(int argc, char **argv)
 	}
 	if (warn[0] != '\0')
 		log_warn("%s", warn);
+	session_env.fpdb = rc.fpdb;
 	if (config_bool(rc.cfg, "fingerprints", "syn")) {
 		session_env.syn_fields = fp_syn_fields;
 		session_env.syn_arg = rc.fpdb;
@@ -255,6 +256,7 @@ out:
 	}
 	services_fini(&rc.services);
 	session_env.syn_fields = NULL;
+	session_env.fpdb = NULL;
 	fpdb_free(rc.fpdb);
 	if (rc.base != NULL)
 		event_base_free(rc.base);

@@ -38,6 +38,10 @@
 #define HNP_SSH_MAX_INPUT		65536	/* raw bytes handed to libssh at a time */
 #define HNP_SSH_MAX_FIELD		1024	/* user, password, command kept in fields */
 
+/* TLS. */
+#define HNP_MAX_TLS_HANDSHAKE_BYTES	65536		/* bytes received before the handshake ends */
+#define HNP_MAX_TLS_SUBJECT		1024		/* generated certificate's subject */
+
 #define HNP_READ_CHUNK			16384		/* bytes per read() */
 
 /* The fake shell (Telnet, SSH) and Telnet. */

@@ -42,6 +42,14 @@ struct session {
 	int64_t			 start_us;
 	uint64_t		 bytes_in, bytes_out;
 	int64_t			 wait_seq;
+	int64_t			 last_seq;	/* highest sequence number of its events */
+	const struct transport	*tr;		/* NULL: plain bytes */
+	void			*t;		/* the transport's state */
+	struct {
+		const char	*key;
+		char		 value[SESSION_FIELD_MAX + 1];
+	}			 fields[SESSION_FIELDS];
+	size_t			 nfields;
 	char			*close_reason;	/* close once everything is written */
 	int			 closing;
 	int			 eof;		/* the peer will send no more */
@@ -189,7 +197,53 @@ session_evt_text(struct session *s, const char *kind, const struct jsonw *w)
 int64_t
 session_emit(struct session *s, struct evt *ev)
 {
-	return session_env.emit(session_env.emit_arg, ev);
+	int64_t	 seq = session_env.emit(session_env.emit_arg, ev);
+
+	if (seq > s->last_seq)
+		s->last_seq = seq;
+	return seq;
+}
+
+int64_t
+session_last_seq(const struct session *s)
+{
+	return s->last_seq;
+}
+
+void
+session_set_transport(struct session *s, const struct transport *tr, void *t)
+{
+	if (s->tr != NULL && s->tr->free != NULL)
+		s->tr->free(s->t);
+	s->tr = tr;
+	s->t = t;
+}
+
+void
+session_set_field(struct session *s, const char *key, const char *value)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nfields; i++)
+		if (strcmp(s->fields[i].key, key) == 0)
+			break;
+	if (i == SESSION_FIELDS)
+		return;
+	if (i == s->nfields)
+		s->nfields++;
+	s->fields[i].key = key;
+	snprintf(s->fields[i].value, sizeof(s->fields[i].value), "%s", value);
+}
+
+void
+session_put_fields(const struct session *s, struct jsonw *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < s->nfields; i++) {
+		jsonw_key(w, s->fields[i].key);
+		jsonw_str(w, s->fields[i].value);
+	}
 }
 
 static void	session_free_cb(evutil_socket_t, short, void *);
@@ -268,6 +322,8 @@ session_free_cb(evutil_socket_t fd, short what, void *arg)
 	buf_free(&s->pending);
 	free(s->close_reason);
 	free(s->ctx);
+	if (s->tr != NULL && s->tr->free != NULL)
+		s->tr->free(s->t);
 	free(s);
 }
 
@@ -323,6 +379,27 @@ session_release(struct session *s)
 int
 session_reply(struct session *s, int64_t seq, const void *data, size_t len)
 {
+	static struct buf	 enc;	/* loop thread only */
+	int			 rc;
+
+	if (s->tr == NULL || s->closing || seq < 0)
+		return session_reply_raw(s, seq, data, len);
+	if (enc.max == 0)
+		buf_init(&enc, HNP_MAX_PENDING_OUT + HNP_MAX_PENDING_OUT / 8);
+	enc.len = 0;
+	if (s->tr->encode(s, s->t, data, len, &enc) == -1) {
+		session_close(s, "output_overflow");
+		return -1;
+	}
+	rc = session_reply_raw(s, seq, enc.data, enc.len);
+	if (enc.cap > 65536)
+		buf_free(&enc);
+	return rc;
+}
+
+int
+session_reply_raw(struct session *s, int64_t seq, const void *data, size_t len)
+{
 	if (s->closing)
 		return -1;
 	if (seq < 0) {
@@ -348,8 +425,18 @@ session_reply(struct session *s, int64_t seq, const void *data, size_t len)
 void
 session_close_after_reply(struct session *s, const char *reason)
 {
+	static struct buf	 fin;	/* loop thread only */
+
 	if (s->closing || s->close_reason != NULL)
 		return;
+	if (s->tr != NULL && s->tr->shutdown != NULL) {
+		if (fin.max == 0)
+			buf_init(&fin, 1024);
+		fin.len = 0;
+		s->tr->shutdown(s, s->t, &fin);
+		if (fin.len > 0 && session_reply_raw(s, s->wait_seq, fin.data, fin.len) == -1)
+			return;
+	}
 	s->close_reason = xstrdup(reason);
 	/* Nothing more will be read: stop listening for input. */
 	event_del(s->rev);
@@ -410,6 +497,10 @@ session_end(struct session *s, const char *why)
 {
 	if (s->closing)
 		return;
+	if (s->tr != NULL && s->tr->end != NULL && s->close_reason == NULL)
+		s->tr->end(s, s->t, why);
+	if (s->closing)
+		return;
 	if (s->in.len > 0 && s->close_reason == NULL && s->proto->on_incomplete != NULL)
 		s->proto->on_incomplete(s, s->ctx, s->in.data, s->in.len, why);
 	buf_consume(&s->in, s->in.len);
@@ -422,6 +513,8 @@ session_eof(struct session *s)
 {
 	s->eof = 1;
 	event_del(s->rev);
+	if (s->tr != NULL && s->tr->end != NULL && s->close_reason == NULL && !s->closing)
+		s->tr->end(s, s->t, "eof");
 	if (s->close_reason == NULL && s->in.len > 0 && s->proto->on_incomplete != NULL)
 		s->proto->on_incomplete(s, s->ctx, s->in.data, s->in.len, "eof");
 	buf_consume(&s->in, s->in.len);
@@ -432,6 +525,35 @@ session_eof(struct session *s)
 			s->close_reason = xstrdup("eof");
 	} else
 		session_close(s, s->close_reason ? s->close_reason : "eof");
+}
+
+/*
+ * Raw bytes through the transport: everything it decodes now goes to the protocol, a buffer at a
+ * time (rbuf is reused: the transport has taken the raw bytes).
+ */
+static void
+session_decode(struct session *s, uint8_t *rbuf, size_t rsize, size_t n)
+{
+	size_t	 room;
+	ssize_t	 m;
+
+	if (s->tr->push(s, s->t, rbuf, n) == -1)
+		return;
+	while (!s->closing && s->close_reason == NULL) {
+		if ((room = buf_room(&s->in)) == 0) {
+			session_feed(s);	/* full and wanting more: recorded and closed */
+			return;
+		}
+		if (room > rsize)
+			room = rsize;
+		if ((m = s->tr->pull(s, s->t, rbuf, room)) <= 0)
+			return;
+		if (buf_append(&s->in, rbuf, (size_t)m) == -1) {
+			session_close(s, "out_of_memory");
+			return;
+		}
+		session_feed(s);
+	}
 }
 
 static void
@@ -468,13 +590,16 @@ session_read_cb(evutil_socket_t fd, short what, void *arg)
 			session_end(s, "reset");
 		return;
 	}
-	if (buf_append(&s->in, rbuf, (size_t)n) == -1) {
-		session_close(s, "out_of_memory");
-		return;
-	}
 	s->bytes_in += (size_t)n;
 	s->in_read = 1;
-	session_feed(s);
+	if (s->tr != NULL)
+		session_decode(s, rbuf, sizeof(rbuf), (size_t)n);
+	else if (buf_append(&s->in, rbuf, (size_t)n) == -1) {
+		s->in_read = 0;
+		session_close(s, "out_of_memory");
+		return;
+	} else
+		session_feed(s);
 	s->in_read = 0;
 	if (!s->closing) {
 		session_count_input(s);
@@ -551,6 +676,7 @@ session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t 
 	s->svc = svc;
 	s->proto = svc->proto;
 	s->fd = fd;
+	s->last_seq = -1;
 	s->start_us = time_now_us();
 	ulid_make(s->id, s->start_us);
 	session_addr(peer, s->src_ip, sizeof(s->src_ip), &s->src_port);
@@ -577,6 +703,14 @@ session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t 
 	evtimer_add(s->total_timer, &total);
 
 	session_emit(s, session_connect_evt(s));
+	if (svc->transport != NULL) {
+		s->tr = svc->transport;
+		if ((s->t = s->tr->open(s, svc->transport_state)) == NULL) {
+			s->tr = NULL;
+			session_close(s, "refused");
+			return s;
+		}
+	}
 	if (s->proto->on_accept != NULL) {
 		if (s->proto->on_accept(s, s->ctx) == -1) {
 			session_close(s, "refused");

@@ -12,6 +12,31 @@
 
 struct proto;
 struct event_base;
+struct fpdb;
+struct session;
+struct buf;
+
+/*
+ * A layer between the socket and the protocol (TLS): raw bytes in, the protocol's bytes out, and
+ * the reverse for replies. Its own output (handshake flights, alerts) goes out through
+ * session_reply_raw, gated like any reply. A session without one passes bytes through.
+ */
+struct transport {
+	const char	*name;
+	/* A session starts: its per-session state, or NULL to refuse the connection. */
+	void	*(*open)(struct session *s, void *svc_state);
+	/* Raw bytes arrived. 0, or -1 when the transport has ended the session (or asked to). */
+	int	(*push)(struct session *s, void *t, const uint8_t *raw, size_t len);
+	/* Up to room decoded bytes into dst: how many, 0 when none now, -1 when ended. */
+	ssize_t	(*pull)(struct session *s, void *t, uint8_t *dst, size_t room);
+	/* Encodes a reply's bytes, appending to out. 0, or -1. */
+	int	(*encode)(struct session *s, void *t, const uint8_t *p, size_t len, struct buf *out);
+	/* Input ended (why: eof, idle_timeout, ...): record what never reached the protocol. */
+	void	(*end)(struct session *s, void *t, const char *why);
+	/* Closing after the replies: bytes to send last (TLS close_notify), appended to out. */
+	void	(*shutdown)(struct session *s, void *t, struct buf *out);
+	void	(*free)(void *t);
+};
 struct jsonw;
 
 /* One enabled sensor protocol: its proto, its loaded state, its listeners. */
@@ -20,6 +45,8 @@ struct service {
 	void			*state;		/* owned by the proto (init/fini) */
 	struct listener		*listeners;
 	unsigned		 idle_s, total_s;	/* session timeouts */
+	const struct transport	*transport;	/* NULL: plain bytes */
+	void			*transport_state;	/* owned by the proto */
 };
 
 /* What every session shares: set once by `hanipo run`. */
@@ -41,6 +68,8 @@ struct session_env {
 	json_t			*(*syn_fields)(void *arg, const uint8_t *syn, size_t len,
 				    struct jsonw *w);
 	void			*syn_arg;
+	/* The fingerprint database (fp/fpdb.h) that names JA3/JA4 values; NULL when none. */
+	const struct fpdb	*fpdb;
 };
 extern struct session_env session_env;
 
@@ -58,7 +87,6 @@ struct session *session_new(struct service *svc, int fd, const struct sockaddr *
  * takes the reference. Pass it to session_emit.
  */
 struct evt *session_evt(struct session *s, const char *kind, json_t *fields);
-struct jsonw;
 /*
  * The same with the fields as the JSON object text w wrote (the whole of its buffer), copied into
  * the event; {} when w's buffer maximum cut it. The cheap form for events made per connection.
@@ -72,6 +100,24 @@ int64_t	session_emit(struct session *s, struct evt *ev);
  * (the session is then closing).
  */
 int	session_reply(struct session *s, int64_t seq, const void *data, size_t len);
+/* session_reply for a transport's own bytes: sent as they are, not encoded. */
+int	session_reply_raw(struct session *s, int64_t seq, const void *data, size_t len);
+/* The highest sequence number this session's events got so far (-1: none stored yet). */
+int64_t	session_last_seq(const struct session *s);
+/*
+ * Puts a transport on a session (the catch-all's hand-off): raw bytes already buffered are not
+ * replayed. t is freed with the session.
+ */
+void	session_set_transport(struct session *s, const struct transport *tr, void *t);
+/*
+ * A field copied onto the session's request events (JA3/JA4 of the connection): key must be a
+ * static string; value is copied, at most SESSION_FIELD_MAX bytes. At most SESSION_FIELDS.
+ */
+#define SESSION_FIELDS		6
+#define SESSION_FIELD_MAX	64
+void	session_set_field(struct session *s, const char *key, const char *value);
+/* Writes those fields as members of the object w is writing. */
+void	session_put_fields(const struct session *s, struct jsonw *w);
 /* Closes the session once every gated reply has been written out. */
 void	session_close_after_reply(struct session *s, const char *reason);
 /* Closes now (unsent gated replies are dropped); emits the close event with reason. Idempotent. */

@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/session.h"
 #include "core/xmalloc.h"
+#include "proto/http.h"
 #include "proto/parse/http_req.h"
 #include "proto/proto.h"
 #include "rules/rules.h"
@@ -81,17 +82,6 @@ http_scratch_reset(void)
 	}
 }
 
-struct http_ctx {
-	int			 have_head;
-	size_t			 scan_from;	/* where to resume looking for the end of the head */
-	size_t			 head_len;
-	int64_t			 content_length;
-	unsigned		 flags;
-	struct http_chunked	 chunked;
-	struct buf		 body;		/* decoded chunked body */
-	int			 sent_continue;
-	unsigned		 nrequests;
-};
 
 static const char *
 http_reason(int status)
@@ -125,15 +115,29 @@ http_random(struct http_state *st)
 	return (uint32_t)((st->rnd * 2685821657736338717ULL) >> 32);
 }
 
+/*
+ * The rules directory of a service: its section's `rules` when set ([https] rules may be empty:
+ * then [http]'s); every other key is [http]'s, so HTTPS answers as HTTP does.
+ */
+static const char *
+http_rules_section(const struct config *cfg, const char *section)
+{
+	const char	*v = config_get(cfg, section, "rules");
+
+	return v != NULL && *v != '\0' ? section : "http";
+}
+
 static int
-http_load(struct http_state **out, const struct config *cfg, char *err, size_t errlen)
+http_load(struct http_state **out, const struct config *cfg, const char *section, char *err,
+    size_t errlen)
 {
 	struct http_state	*st = xcalloc(1, sizeof(*st));
+	const char		*rs = http_rules_section(cfg, section);
 	char			 why[1024];
 
-	if (rules_load(config_get(cfg, "http", "rules"), &st->rules, why, sizeof(why)) == -1) {
-		snprintf(err, errlen, "%s (from %s: [http] rules)", why,
-		    config_origin(cfg, "http", "rules"));
+	if (rules_load(config_get(cfg, rs, "rules"), &st->rules, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "%s (from %s: [%s] rules)", why,
+		    config_origin(cfg, rs, "rules"), rs);
 		free(st);
 		return -1;
 	}
@@ -163,11 +167,12 @@ http_init(struct service *svc, const struct config *cfg, char *err, size_t errle
 {
 	struct http_state	*st;
 
-	if (http_load(&st, cfg, err, errlen) == -1)
+	if (http_load(&st, cfg, svc->proto->name, err, errlen) == -1)
 		return -1;
 	svc->state = st;
-	log_info("http: %zu rules, %zu default pages from %s", rules_count(st->rules),
-	    rules_default_count(st->rules), config_get(cfg, "http", "rules"));
+	log_info("%s: %zu rules, %zu default pages from %s", svc->proto->name,
+	    rules_count(st->rules), rules_default_count(st->rules),
+	    config_get(cfg, http_rules_section(cfg, svc->proto->name), "rules"));
 	return 0;
 }
 
@@ -176,11 +181,11 @@ http_reload(struct service *svc, const struct config *cfg, char *err, size_t err
 {
 	struct http_state	*st;
 
-	if (http_load(&st, cfg, err, errlen) == -1)
+	if (http_load(&st, cfg, svc->proto->name, err, errlen) == -1)
 		return -1;
 	http_state_free(svc->state);
 	svc->state = st;
-	log_info("http: reloaded %zu rules", rules_count(st->rules));
+	log_info("%s: reloaded %zu rules", svc->proto->name, rules_count(st->rules));
 	return 0;
 }
 
@@ -495,6 +500,7 @@ http_handle(struct session *s, struct http_ctx *c, struct http_state *st,
 		jsonw_key(&w, "truncated");
 		jsonw_bool(&w, 1);
 	}
+	session_put_fields(s, &w);	/* the connection's fingerprints (TLS) */
 	jsonw_object_end(&w);
 	ev = session_evt_text(s, "request", &w);
 	evt_set_payload(ev, raw, raw_len, raw_total);

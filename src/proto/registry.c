@@ -12,9 +12,11 @@
 extern const struct proto proto_http;
 extern const struct proto proto_telnet;
 extern const struct proto proto_ssh;
+extern const struct proto proto_https;
 
 const struct proto *const proto_registry[] = {
 	&proto_http,
+	&proto_https,
 	&proto_telnet,
 	&proto_ssh,
 	NULL,
