@@ -8,9 +8,15 @@
 #include "store/store.h"
 
 extern const struct proto proto_http;
+extern const struct proto proto_rdp;
+extern const struct proto proto_elm327;
+extern const struct proto proto_catchall;
 
 const struct proto *const proto_registry[] = {
 	&proto_http,
+	&proto_rdp,
+	&proto_elm327,
+	&proto_catchall,
 	NULL,
 };
 
