@@ -203,6 +203,7 @@ static void	session_release(struct session *);
 static void	session_read_cb(evutil_socket_t, short, void *);
 static void	session_write_cb(evutil_socket_t, short, void *);
 static int	session_peek_take(struct session *);
+static int	session_peek_drop(struct session *, size_t);
 static void	session_peek_read(struct session *);
 
 /* Keeps session_env.buffered equal to the input all sessions hold. */
@@ -260,6 +261,8 @@ session_close(struct session *s, const char *reason)
 	event_del(s->rev);
 	event_del(s->wev);
 	event_del(s->total_timer);
+	if (s->peek)
+		session_peek_drop(s, s->in.max);	/* unread bytes would turn the FIN into a reset */
 	close(s->fd);
 	s->fd = -1;
 	/* Free on the next loop turn: callers up the stack may still hold s. */
@@ -679,32 +682,52 @@ session_peeking(const struct session *s)
 	return s->peek;
 }
 
-/* The protocol consumed: take the peeked bytes off the socket and read normally from now on. */
+/* Reads up to left bytes off the socket and drops them; 0 when all came, else -1. */
 static int
-session_peek_take(struct session *s)
+session_peek_drop(struct session *s, size_t left)
 {
 	static uint8_t	 sink[HNP_READ_CHUNK];	/* loop thread only */
-	size_t		 left = s->in.len;
 	ssize_t		 n;
 
 	s->peek = 0;
 	while (left > 0) {
 		n = read(s->fd, sink, left < sizeof(sink) ? left : sizeof(sink));
-		if (n <= 0) {
-			session_end(s, "reset");	/* the peeked bytes are always there */
+		if (n <= 0)
 			return -1;
-		}
 		left -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The protocol consumed: take the peeked bytes off the socket and read normally from now on. */
+static int
+session_peek_take(struct session *s)
+{
+	/* The peeked bytes are always there. */
+	if (session_peek_drop(s, s->in.len) == -1) {
+		session_end(s, "reset");
+		return -1;
 	}
 	session_arm(s, 0);
 	return 0;
+}
+
+/* Whether the peer's FIN is queued behind the bytes held (an edge that will not come again). */
+static int
+session_peek_hup(struct session *s)
+{
+	struct pollfd	 pfd;
+
+	pfd.fd = s->fd;
+	pfd.events = POLLRDHUP;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
 static void
 session_peek_read(struct session *s)
 {
 	static uint8_t	 pbuf[HNP_READ_CHUNK];	/* loop thread only */
-	struct pollfd	 pfd;
 	size_t		 room = s->in.max < sizeof(pbuf) ? s->in.max : sizeof(pbuf);
 	ssize_t		 n;
 
@@ -725,10 +748,7 @@ session_peek_read(struct session *s)
 	}
 	if ((size_t)n == s->in.len) {
 		/* Nothing new: a spurious wake-up, or the peer's FIN behind the bytes held. */
-		pfd.fd = s->fd;
-		pfd.events = POLLRDHUP;
-		pfd.revents = 0;
-		if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR)))
+		if (session_peek_hup(s))
 			session_eof(s);
 		return;
 	}
@@ -746,6 +766,9 @@ session_peek_read(struct session *s)
 		session_count_input(s);
 		session_release(s);
 	}
+	/* Still peeking and the FIN came with the bytes: no further edge will say so. */
+	if (!s->closing && s->peek && session_peek_hup(s))
+		session_eof(s);
 }
 
 int
