@@ -42,6 +42,14 @@
 #define HNP_MAX_TLS_HANDSHAKE_BYTES	65536		/* bytes received before the handshake ends */
 #define HNP_MAX_TLS_SUBJECT		1024		/* generated certificate's subject */
 
+/* RDP, ELM327, catch-all. */
+#define HNP_MAX_RDP_PDU			4096	/* a Connection Request's TPKT; longer is malformed */
+#define HNP_MAX_ELM_LINE		128	/* an ELM327 command line (its input buffer) */
+#define HNP_MAX_CATCHALL_BYTES		16384	/* first bytes a catch-all connection records */
+#define HNP_CATCHALL_BYTES		4096	/* their default */
+#define HNP_MAX_CATCHALL_BANNER		1024	/* a catch-all banner (one write on a new socket) */
+#define HNP_MAX_RANGE_PORTS		1024	/* ports all of a sensor's port ranges may open */
+
 #define HNP_READ_CHUNK			16384		/* bytes per read() */
 
 /* The fake shell (Telnet, SSH) and Telnet. */

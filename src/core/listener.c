@@ -1,7 +1,9 @@
 /*
  * listener.c - binds the configured addresses (IPv4 and IPv6, v6-only so both can coexist) and
  * accepts connections: over the per-source cap a connection is closed at once; at the global cap,
- * or when descriptors run out, accepting pauses instead of spinning.
+ * or when descriptors run out, accepting pauses instead of spinning. A protocol that allows it
+ * (the catch-all) may listen on port ranges, "host:lo-hi", capped in all at HNP_MAX_RANGE_PORTS;
+ * a port of a range that another sensor already listens on is left to that sensor.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -26,6 +28,7 @@ struct listener {
 	struct evconnlistener	*evl;
 	struct service		*svc;
 	char			*spec;
+	struct sockaddr_storage	 addr;
 	struct sockaddr_storage	 local;		/* the bound address, when it is not a wildcard */
 	int			 local_fixed;	/* then accepted sockets need no getsockname */
 	struct listener		*next;		/* in the service */
@@ -93,6 +96,79 @@ bad:
 	snprintf(err, errlen, "\"%s\": expected host:port, [ipv6]:port or port (numeric address)",
 	    spec);
 	return -1;
+}
+
+int
+listener_parse_range(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
+    unsigned *first, unsigned *last, char *err, size_t errlen)
+{
+	const char	*dash = strrchr(spec, '-'), *sep;
+	char		 base[160], *end;
+	long		 hi;
+
+	sep = strrchr(spec, ']') != NULL ? strrchr(spec, ']') : strrchr(spec, ':');
+	if (dash == NULL || (sep != NULL && dash < sep)) {
+		if (listener_parse(spec, ss, len, err, errlen) == -1)
+			return -1;
+		*first = *last = ntohs(((struct sockaddr_in *)ss)->sin_port);
+		return 0;
+	}
+	if ((size_t)(dash - spec) >= sizeof(base))
+		goto bad;
+	snprintf(base, sizeof(base), "%.*s", (int)(dash - spec), spec);
+	if (listener_parse(base, ss, len, err, errlen) == -1)
+		goto bad;
+	errno = 0;
+	hi = strtol(dash + 1, &end, 10);
+	if (dash[1] < '0' || dash[1] > '9' || *end != '\0' || errno || hi > 65535)
+		goto bad;
+	/* sin_port and sin6_port sit at the same offset. */
+	*first = ntohs(((struct sockaddr_in *)ss)->sin_port);
+	*last = (unsigned)hi;
+	if (*first == 0 || *first > *last)
+		goto bad;
+	return 0;
+bad:
+	snprintf(err, errlen, "\"%s\": expected host:port or host:first-last with "
+	    "1 <= first <= last <= 65535", spec);
+	return -1;
+}
+
+int
+listener_check(struct service *svc, char **specs, const char *origin, char *err,
+    size_t errlen)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	unsigned		 first, last, ports = 0;
+	char			 why[256];
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; specs[i] != NULL; i++) {
+		if (i >= HNP_MAX_LISTENERS) {
+			snprintf(err, errlen, "%s: [%s] listen: more than %d addresses", origin,
+			    svc->proto->name, HNP_MAX_LISTENERS);
+			return -1;
+		}
+		if (svc->proto->listen_ranges)
+			rc = listener_parse_range(specs[i], &ss, &sslen, &first, &last, why,
+			    sizeof(why));
+		else {
+			rc = listener_parse(specs[i], &ss, &sslen, why, sizeof(why));
+			first = last = 0;
+		}
+		if (rc == -1) {
+			snprintf(err, errlen, "%s: [%s] listen: %s", origin, svc->proto->name, why);
+			return -1;
+		}
+		if (first != last && (ports += last - first + 1) > HNP_MAX_RANGE_PORTS) {
+			snprintf(err, errlen, "%s: [%s] listen: port ranges open more than %d ports",
+			    origin, svc->proto->name, HNP_MAX_RANGE_PORTS);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Keeps the bound address when it names one interface (every accepted socket then has it). */
@@ -178,70 +254,126 @@ listener_pause_all(int pause)
 	}
 }
 
+/* Whether another service already listens on ss's port at the same or a wildcard address. */
+static int
+listener_taken(const struct service *svc, const struct sockaddr_storage *ss)
+{
+	const struct listener	*l;
+
+	for (l = listeners_all; l != NULL; l = l->all_next) {
+		const struct sockaddr_in	*a = (const struct sockaddr_in *)&l->addr;
+		const struct sockaddr_in	*b = (const struct sockaddr_in *)ss;
+
+		if (l->svc == svc || l->addr.ss_family != ss->ss_family ||
+		    a->sin_port != b->sin_port)
+			continue;
+		if (ss->ss_family == AF_INET && a->sin_addr.s_addr != b->sin_addr.s_addr &&
+		    a->sin_addr.s_addr != INADDR_ANY && b->sin_addr.s_addr != INADDR_ANY)
+			continue;
+		if (ss->ss_family == AF_INET6) {
+			const struct sockaddr_in6	*a6 = (const struct sockaddr_in6 *)&l->addr;
+			const struct sockaddr_in6	*b6 = (const struct sockaddr_in6 *)ss;
+
+			if (memcmp(&a6->sin6_addr, &b6->sin6_addr, 16) != 0 &&
+			    !IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr) &&
+			    !IN6_IS_ADDR_UNSPECIFIED(&b6->sin6_addr))
+				continue;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* Binds one address for svc and starts accepting on it. 0, or -1 with err. */
+static int
+listener_bind(struct service *svc, const struct sockaddr_storage *ss, socklen_t sslen,
+    const char *spec, const char *origin, char *err, size_t errlen)
+{
+	struct listener	*l;
+	int		 fd, one = 1;
+
+	fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: [%s] listen %s: socket: %s", origin, svc->proto->name,
+		    spec, strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Accepted sockets inherit it: replies go out whole, no Nagle delay. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (ss->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	/* The kernel keeps each client's SYN for the connect event's fingerprint. */
+	if (session_env.syn_fields != NULL)
+		setsockopt(fd, IPPROTO_TCP, TCP_SAVE_SYN, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)ss, sslen) == -1 ||
+	    listen(fd, HNP_LISTEN_BACKLOG) == -1) {
+		snprintf(err, errlen, "%s: [%s] listen %s: %s", origin, svc->proto->name, spec,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	l = xcalloc(1, sizeof(*l));
+	l->svc = svc;
+	l->spec = xstrdup(spec);
+	memcpy(&l->addr, ss, sizeof(*ss));
+	listener_note_local(l, fd);
+	l->evl = evconnlistener_new(session_env.base, listener_accept_cb, l,
+	    LEV_OPT_CLOSE_ON_FREE, -1, fd);
+	if (l->evl == NULL) {
+		snprintf(err, errlen, "%s: [%s] listen %s: cannot watch the socket", origin,
+		    svc->proto->name, spec);
+		close(fd);
+		free(l->spec);
+		free(l);
+		return -1;
+	}
+	evconnlistener_set_error_cb(l->evl, listener_error_cb);
+	if (listener_paused)
+		evconnlistener_disable(l->evl);
+	l->next = svc->listeners;
+	svc->listeners = l;
+	l->all_next = listeners_all;
+	listeners_all = l;
+	return 0;
+}
+
 int
 listener_start(struct service *svc, char **specs, const char *origin, char *err,
     size_t errlen)
 {
 	struct sockaddr_storage	 ss;
 	socklen_t		 sslen;
-	struct listener		*l;
+	unsigned		 first, last, port, skipped;
 	char			 why[256];
 	size_t			 i;
-	int			 fd, one = 1;
 
+	if (listener_check(svc, specs, origin, err, errlen) == -1)
+		return -1;
 	for (i = 0; specs[i] != NULL; i++) {
-		if (i >= HNP_MAX_LISTENERS) {
-			snprintf(err, errlen, "%s: more than %d listen addresses", origin,
-			    HNP_MAX_LISTENERS);
-			goto fail;
+		if (!svc->proto->listen_ranges) {
+			if (listener_parse(specs[i], &ss, &sslen, why, sizeof(why)) == -1 ||
+			    listener_bind(svc, &ss, sslen, specs[i], origin, err, errlen) == -1)
+				goto fail;
+			log_info("%s: listening on %s", svc->proto->name, specs[i]);
+			continue;
 		}
-		if (listener_parse(specs[i], &ss, &sslen, why, sizeof(why)) == -1) {
-			snprintf(err, errlen, "%s: [%s] listen: %s", origin, svc->proto->name, why);
+		if (listener_parse_range(specs[i], &ss, &sslen, &first, &last, why,
+		    sizeof(why)) == -1)
 			goto fail;
+		skipped = 0;
+		for (port = first; port <= last; port++) {
+			/* sin_port and sin6_port sit at the same offset. */
+			((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
+			if (first != last && listener_taken(svc, &ss)) {
+				skipped++;
+				continue;
+			}
+			if (listener_bind(svc, &ss, sslen, specs[i], origin, err, errlen) == -1)
+				goto fail;
 		}
-		fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (fd == -1) {
-			snprintf(err, errlen, "%s: [%s] listen %s: socket: %s", origin,
-			    svc->proto->name, specs[i], strerror(errno));
-			goto fail;
-		}
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		/* Accepted sockets inherit it: replies go out whole, no Nagle delay. */
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-		if (ss.ss_family == AF_INET6)
-			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-		/* The kernel keeps each client's SYN for the connect event's fingerprint. */
-		if (session_env.syn_fields != NULL)
-			setsockopt(fd, IPPROTO_TCP, TCP_SAVE_SYN, &one, sizeof(one));
-		if (bind(fd, (struct sockaddr *)&ss, sslen) == -1 ||
-		    listen(fd, HNP_LISTEN_BACKLOG) == -1) {
-			snprintf(err, errlen, "%s: [%s] listen %s: %s", origin, svc->proto->name,
-			    specs[i], strerror(errno));
-			close(fd);
-			goto fail;
-		}
-		l = xcalloc(1, sizeof(*l));
-		l->svc = svc;
-		l->spec = xstrdup(specs[i]);
-		listener_note_local(l, fd);
-		l->evl = evconnlistener_new(session_env.base, listener_accept_cb, l,
-		    LEV_OPT_CLOSE_ON_FREE, -1, fd);
-		if (l->evl == NULL) {
-			snprintf(err, errlen, "%s: [%s] listen %s: cannot watch the socket", origin,
-			    svc->proto->name, specs[i]);
-			close(fd);
-			free(l->spec);
-			free(l);
-			goto fail;
-		}
-		evconnlistener_set_error_cb(l->evl, listener_error_cb);
-		if (listener_paused)
-			evconnlistener_disable(l->evl);
-		l->next = svc->listeners;
-		svc->listeners = l;
-		l->all_next = listeners_all;
-		listeners_all = l;
-		log_info("%s: listening on %s", svc->proto->name, specs[i]);
+		log_info("%s: listening on %s (%u ports, %u left to other sensors)",
+		    svc->proto->name, specs[i], last - first + 1 - skipped, skipped);
 	}
 	return 0;
 fail:

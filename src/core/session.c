@@ -7,9 +7,11 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -54,6 +56,8 @@ struct session {
 	int			 closing;
 	int			 eof;		/* the peer will send no more */
 	int			 in_read;	/* inside the read callback */
+	int			 peek;		/* peek mode: in is a copy of the socket's queue */
+	int64_t			 connect_seq;	/* the connect event's sequence number */
 	struct source		*source;
 	TAILQ_ENTRY(session)	 all;
 	TAILQ_ENTRY(session)	 waiting;
@@ -247,6 +251,15 @@ session_put_fields(const struct session *s, struct jsonw *w)
 }
 
 static void	session_free_cb(evutil_socket_t, short, void *);
+static void	session_eof(struct session *);
+static void	session_end(struct session *, const char *);
+static void	session_feed(struct session *);
+static void	session_release(struct session *);
+static void	session_read_cb(evutil_socket_t, short, void *);
+static void	session_write_cb(evutil_socket_t, short, void *);
+static int	session_peek_take(struct session *);
+static int	session_peek_drop(struct session *, size_t);
+static void	session_peek_read(struct session *);
 
 /* Keeps session_env.buffered equal to the input all sessions hold. */
 static void
@@ -303,6 +316,8 @@ session_close(struct session *s, const char *reason)
 	event_del(s->rev);
 	event_del(s->wev);
 	event_del(s->total_timer);
+	if (s->peek)
+		session_peek_drop(s, s->in.max);	/* unread bytes would turn the FIN into a reset */
 	close(s->fd);
 	s->fd = -1;
 	/* Free on the next loop turn: callers up the stack may still hold s. */
@@ -461,18 +476,25 @@ session_committed(int64_t committed)
 static void
 session_feed(struct session *s)
 {
-	ssize_t	 n;
+	const struct proto	*p;
+	ssize_t			 n;
 
 	while (s->in.len > 0 && !s->closing && s->close_reason == NULL) {
-		n = s->proto->on_read(s, s->ctx, s->in.data, s->in.len);
+		p = s->proto;
+		n = p->on_read(s, s->ctx, s->in.data, s->in.len);
 		if (s->closing)
 			return;
 		if (n < 0) {
 			session_close_after_reply(s, "protocol_error");
 			return;
 		}
-		if (n == 0)
+		if (n == 0) {
+			if (s->proto != p)
+				continue;	/* handed off: the new protocol reads what is left */
 			break;
+		}
+		if (s->peek && session_peek_take(s) == -1)
+			return;
 		buf_consume(&s->in, (size_t)n);
 	}
 	/* Bytes that came in after the protocol decided to close are recorded, not dropped. */
@@ -566,6 +588,10 @@ session_read_cb(evutil_socket_t fd, short what, void *arg)
 
 	if (what & EV_TIMEOUT) {
 		session_end(s, "idle_timeout");
+		return;
+	}
+	if (s->peek) {
+		session_peek_read(s);
 		return;
 	}
 	if ((room = buf_room(&s->in)) == 0) {
@@ -702,7 +728,7 @@ session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t 
 	TAILQ_INSERT_TAIL(&sessions_all, s, all);
 	evtimer_add(s->total_timer, &total);
 
-	session_emit(s, session_connect_evt(s));
+	s->connect_seq = session_emit(s, session_connect_evt(s));
 	if (svc->transport != NULL) {
 		s->tr = svc->transport;
 		if ((s->t = s->tr->open(s, svc->transport_state)) == NULL) {
@@ -754,6 +780,12 @@ session_close_all(const char *reason)
 		session_close(s, reason);
 }
 
+int64_t
+session_connect_seq(const struct session *s)
+{
+	return s->connect_seq;
+}
+
 const char *
 session_id(const struct session *s)
 {
@@ -782,4 +814,166 @@ struct service *
 session_service(const struct session *s)
 {
 	return s->svc;
+}
+
+/*
+ * Peek mode and hand-off (the catch-all): while peeking, input is read with MSG_PEEK under an
+ * edge-triggered read event (a wake-up per arrival, no spinning on bytes left in the socket), so
+ * the socket keeps every byte until the protocol consumes some (session_peek_take) or hands the
+ * session to another service, which then finds the socket as a fresh accept would.
+ */
+
+/* (Re)arms the read and write events, edge-triggered or not. */
+static void
+session_arm(struct session *s, short et)
+{
+	struct timeval	 idle = { (time_t)s->svc->idle_s, 0 };
+
+	event_del(s->rev);
+	event_del(s->wev);
+	event_assign(s->rev, session_env.base, s->fd, EV_READ | EV_PERSIST | et, session_read_cb,
+	    s);
+	event_assign(s->wev, session_env.base, s->fd, EV_WRITE | EV_PERSIST | et,
+	    session_write_cb, s);
+	if (s->close_reason == NULL && !s->eof)
+		event_add(s->rev, &idle);
+	if (s->out.len > 0)
+		event_add(s->wev, NULL);
+}
+
+int
+session_peek(struct session *s)
+{
+	if (s->closing || s->peek || s->in.len > 0 || s->bytes_in > 0)
+		return -1;
+	if (!(event_base_get_features(session_env.base) & EV_FEATURE_ET))
+		return -1;
+	s->peek = 1;
+	session_arm(s, EV_ET);
+	return 0;
+}
+
+int
+session_peeking(const struct session *s)
+{
+	return s->peek;
+}
+
+/* Reads up to left bytes off the socket and drops them; 0 when all came, else -1. */
+static int
+session_peek_drop(struct session *s, size_t left)
+{
+	static uint8_t	 sink[HNP_READ_CHUNK];	/* loop thread only */
+	ssize_t		 n;
+
+	s->peek = 0;
+	while (left > 0) {
+		n = read(s->fd, sink, left < sizeof(sink) ? left : sizeof(sink));
+		if (n <= 0)
+			return -1;
+		left -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The protocol consumed: take the peeked bytes off the socket and read normally from now on. */
+static int
+session_peek_take(struct session *s)
+{
+	/* The peeked bytes are always there. */
+	if (session_peek_drop(s, s->in.len) == -1) {
+		session_end(s, "reset");
+		return -1;
+	}
+	session_arm(s, 0);
+	return 0;
+}
+
+/* Whether the peer's FIN is queued behind the bytes held (an edge that will not come again). */
+static int
+session_peek_hup(struct session *s)
+{
+	struct pollfd	 pfd;
+
+	pfd.fd = s->fd;
+	pfd.events = POLLRDHUP;
+	pfd.revents = 0;
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+static void
+session_peek_read(struct session *s)
+{
+	static uint8_t	 pbuf[HNP_READ_CHUNK];	/* loop thread only */
+	size_t		 room = s->in.max < sizeof(pbuf) ? s->in.max : sizeof(pbuf);
+	ssize_t		 n;
+
+	if (session_env.buffered + room > session_env.max_buffered + s->in.len &&
+	    s->in.len > 0) {
+		session_end(s, "memory_budget");
+		return;
+	}
+	n = recv(s->fd, pbuf, room, MSG_PEEK);
+	if (n == 0) {
+		session_eof(s);
+		return;
+	}
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			session_end(s, "reset");
+		return;
+	}
+	if ((size_t)n == s->in.len) {
+		/* Nothing new: a spurious wake-up, or the peer's FIN behind the bytes held. */
+		if (session_peek_hup(s))
+			session_eof(s);
+		return;
+	}
+	if ((size_t)n > s->in.len)
+		s->bytes_in += (size_t)n - s->in.len;	/* counted once, when first seen */
+	s->in.len = 0;
+	if (buf_append(&s->in, pbuf, (size_t)n) == -1) {
+		session_close(s, "out_of_memory");
+		return;
+	}
+	s->in_read = 1;
+	session_feed(s);
+	s->in_read = 0;
+	if (!s->closing) {
+		session_count_input(s);
+		session_release(s);
+	}
+	/* Still peeking and the FIN came with the bytes: no further edge will say so. */
+	if (!s->closing && s->peek && session_peek_hup(s))
+		session_eof(s);
+}
+
+int
+session_handoff(struct session *s, struct service *to)
+{
+	size_t	 max;
+
+	if (s->closing || s->close_reason != NULL || to == NULL)
+		return -1;
+	if (s->proto->on_close != NULL)
+		s->proto->on_close(s, s->ctx);
+	free(s->ctx);
+	s->svc = to;
+	s->proto = to->proto;
+	s->ctx = s->proto->ctx_size ? xcalloc(1, s->proto->ctx_size) : NULL;
+	max = s->proto->max_input ? s->proto->max_input(to) : 65536;
+	if (s->peek) {
+		/* The bytes are still in the socket: the new protocol reads them afresh. */
+		s->bytes_in -= s->in.len;
+		buf_free(&s->in);
+		buf_init(&s->in, max);
+		s->peek = 0;
+		session_arm(s, 0);
+	} else
+		s->in.max = max > s->in.len ? max : s->in.len;
+	if (s->proto->on_accept != NULL && s->proto->on_accept(s, s->ctx) == -1) {
+		session_close(s, "refused");
+		return -1;
+	}
+	return 0;
 }

@@ -124,6 +124,24 @@ void	session_close_after_reply(struct session *s, const char *reason);
 void	session_close(struct session *s, const char *reason);
 int	session_closing(const struct session *s);
 
+/*
+ * Peek mode: input is read with MSG_PEEK, so the socket keeps every byte. on_read sees all of it
+ * each time and returns 0 to wait for more; returning n > 0 takes what was seen off the socket
+ * and ends peek mode. Call from on_accept. 0, or -1 (the loop has no edge-triggered events).
+ */
+int	session_peek(struct session *s);
+int	session_peeking(const struct session *s);
+/*
+ * Hands the session to another service, from the current protocol's on_read (which then returns
+ * 0): its on_close runs, the new protocol gets a fresh context and its on_accept, as for a new
+ * connection (no second connect event; later events carry its name), and then the bytes
+ * received so far. In peek mode they are still in the socket, so a protocol that reads the
+ * socket itself gets them too. 0, or -1 (the session is then closing or unchanged).
+ */
+int	session_handoff(struct session *s, struct service *to);
+/* The connect event's sequence number (to gate a greeting on it). */
+int64_t	session_connect_seq(const struct session *s);
+
 const char *session_id(const struct session *s);
 const char *session_src_ip(const struct session *s);
 uint16_t session_src_port(const struct session *s);

@@ -16,6 +16,7 @@ struct proto {
 	const char		*default_listen;	/* "0.0.0.0:8080" */
 	const struct config_key	*config_keys;	/* its section's keys (listen included) */
 	size_t			 ctx_size;	/* per-session state, zeroed and freed by the core */
+	int			 listen_ranges;	/* listen may give port ranges ("host:lo-hi") */
 
 	/* Once at start: read config, load rules into svc->state. 0, or -1 with err. */
 	int	(*init)(struct service *svc, const struct config *cfg, char *err, size_t errlen);

@@ -13,12 +13,18 @@ extern const struct proto proto_http;
 extern const struct proto proto_telnet;
 extern const struct proto proto_ssh;
 extern const struct proto proto_https;
+extern const struct proto proto_rdp;
+extern const struct proto proto_elm327;
+extern const struct proto proto_catchall;
 
 const struct proto *const proto_registry[] = {
 	&proto_http,
 	&proto_https,
 	&proto_telnet,
 	&proto_ssh,
+	&proto_rdp,
+	&proto_elm327,
+	&proto_catchall,
 	NULL,
 };
 

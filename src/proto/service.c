@@ -1,12 +1,29 @@
 /* service.c - turns a configuration into running sensors: one service per protocol section. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/listener.h"
 #include "core/log.h"
 #include "core/xmalloc.h"
 #include "proto/proto.h"
 #include "proto/service.h"
+
+/* The services accepting connections now, for hand-offs between sensors. */
+static struct services	*services_live;
+
+struct service *
+services_find(const char *name)
+{
+	size_t	 i;
+
+	if (services_live == NULL)
+		return NULL;
+	for (i = 0; i < services_live->n; i++)
+		if (strcmp(services_live->list[i].proto->name, name) == 0)
+			return &services_live->list[i];
+	return NULL;
+}
 
 int
 services_init(struct services *sv, const struct config *cfg, char *err, size_t errlen)
@@ -43,10 +60,8 @@ int
 services_check_listen(const struct services *sv, const struct config *cfg, char *err,
     size_t errlen)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len;
-	char			 why[256], **specs;
-	size_t			 i, k;
+	char	**specs;
+	size_t	 i;
 
 	for (i = 0; i < sv->n; i++) {
 		const char	*name = sv->list[i].proto->name;
@@ -57,12 +72,9 @@ services_check_listen(const struct services *sv, const struct config *cfg, char 
 			    config_origin(cfg, name, "listen"), name);
 			return -1;
 		}
-		for (k = 0; specs[k] != NULL; k++)
-			if (listener_parse(specs[k], &ss, &len, why, sizeof(why)) == -1) {
-				snprintf(err, errlen, "%s: [%s] listen: %s",
-				    config_origin(cfg, name, "listen"), name, why);
-				return -1;
-			}
+		if (listener_check(&sv->list[i], specs, config_origin(cfg, name, "listen"), err,
+		    errlen) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -84,6 +96,7 @@ services_listen(struct services *sv, const struct config *cfg, char *err, size_t
 			return -1;
 		}
 	}
+	services_live = sv;
 	return 0;
 }
 
@@ -113,6 +126,8 @@ services_fini(struct services *sv)
 {
 	size_t	 i;
 
+	if (services_live == sv)
+		services_live = NULL;
 	for (i = 0; i < sv->n; i++) {
 		listener_stop_all(&sv->list[i]);
 		if (sv->list[i].proto->fini != NULL)

@@ -24,6 +24,8 @@ int	services_check_listen(const struct services *sv, const struct config *cfg, c
 int	services_listen(struct services *sv, const struct config *cfg, char *err, size_t errlen);
 /* SIGHUP: reloads every service; a failing one keeps its old state. Returns failures. */
 int	services_reload(struct services *sv, const struct config *cfg);
+/* The running service of the protocol named name (its section present), or NULL. */
+struct service *services_find(const char *name);
 /* Stops listening and frees every service. */
 void	services_fini(struct services *sv);
 
