@@ -9,6 +9,9 @@ static const struct cmd cmd_table[] = {
 	{ "events",	cmd_events,	"list stored events (filters, JSON lines)" },
 	{ "tail",	cmd_tail,	"follow new events live" },
 	{ "stats",	cmd_stats,	"rankings: paths, user agents, sources, rules, URLs" },
+	{ "classify",	cmd_classify,	"run the signatures over stored events again" },
+	{ "geo",	cmd_geo,	"geo/ASN databases: import ASN ranges, look an address up" },
+	{ "ip",		cmd_ip,		"one source address: profile and timeline" },
 	{ "check",	cmd_check,	"validate the configuration and rules" },
 	{ "version",	cmd_version,	"print the version" },
 };

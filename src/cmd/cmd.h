@@ -86,5 +86,8 @@ int	cmd_version(int argc, char **argv);
 int	cmd_events(int argc, char **argv);
 int	cmd_tail(int argc, char **argv);
 int	cmd_stats(int argc, char **argv);
+int	cmd_classify(int argc, char **argv);
+int	cmd_geo(int argc, char **argv);
+int	cmd_ip(int argc, char **argv);
 
 #endif

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyze/geo.h"
+#include "analyze/sig.h"
 #include "core/config.h"
 #include "core/limits.h"
 #include "fp/synevt.h"
@@ -86,6 +88,8 @@ proto_register_config(void)
 	config_register(store_config_keys);
 	config_register(shell_config_keys);	/* [device]: the fake shell's profile (shell.h) */
 	config_register(fp_config_keys);
+	config_register(sig_config_keys);
+	config_register(geo_config_keys);
 	for (i = 0; proto_registry[i] != NULL; i++)
 		config_register(proto_registry[i]->config_keys);
 }
