@@ -9,6 +9,7 @@ static const struct cmd cmd_table[] = {
 	{ "events",	cmd_events,	"list stored events (filters, JSON lines)" },
 	{ "tail",	cmd_tail,	"follow new events live" },
 	{ "stats",	cmd_stats,	"rankings: paths, user agents, sources, rules, URLs" },
+	{ "import",	cmd_import,	"import WOWHoneypot or Cowrie logs (plain or gzip)" },
 	{ "check",	cmd_check,	"validate the configuration and rules" },
 	{ "version",	cmd_version,	"print the version" },
 };

@@ -25,6 +25,20 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX events_ts ON events(ts);"
 	"CREATE INDEX events_src ON events(src_ip, ts);",
+	/*
+	 * 2: import keys (a log line seen before adds nothing) and the first-seen table behind the
+	 * daily report's "what is new", folded in from events with seq > first_seen_mark.seq.
+	 */
+	"CREATE TABLE import_seen (key BLOB PRIMARY KEY) WITHOUT ROWID;"
+	"CREATE TABLE first_seen ("
+	"  what TEXT NOT NULL,"		/* path, sig, fp, src */
+	"  value TEXT NOT NULL,"
+	"  ts INTEGER NOT NULL,"		/* earliest event's ts */
+	"  PRIMARY KEY (what, value)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX first_seen_ts ON first_seen(ts);"
+	"CREATE TABLE first_seen_mark (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);"
+	"INSERT INTO first_seen_mark VALUES (1, 0);",
 };
 
 int
