@@ -10,6 +10,7 @@ static const struct cmd cmd_table[] = {
 	{ "tail",	cmd_tail,	"follow new events live" },
 	{ "stats",	cmd_stats,	"rankings: paths, user agents, sources, rules, URLs" },
 	{ "import",	cmd_import,	"import WOWHoneypot or Cowrie logs (plain or gzip)" },
+	{ "report",	cmd_report,	"daily report (md, html, json; ja, en) and its Atom feed" },
 	{ "check",	cmd_check,	"validate the configuration and rules" },
 	{ "version",	cmd_version,	"print the version" },
 };

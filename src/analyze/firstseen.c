@@ -14,11 +14,10 @@
 #include "core/jsonw.h"
 
 const char *const firstseen_fp_fields[] = {
-	"ja3", "ja3s", "ja4", "ja4h", "ja4s", "ja4t", "ja4x", "ja4ssh", "hassh", "hassh_server",
-	"syn_fp", NULL,
+	"ja3", "ja4", "ja4h", "ja4t", "ja4x", "ja4ssh", "hassh", "syn_fp", NULL,
 };
 
-#define FS_NFP	11
+#define FS_NFP	8
 
 static void
 fs_note(struct strmap *m, const char *what, const char *v, size_t vlen, int64_t ts)

@@ -10,7 +10,7 @@
 
 #include <sqlite3.h>
 
-/* Field names holding fingerprints (the "fp" values), NULL-terminated. */
+/* Field names holding client fingerprints (the "fp" values), NULL-terminated; at most 8. */
 extern const char *const firstseen_fp_fields[];
 
 /* Folds the events not folded yet into first_seen (one transaction). 0, or -1 with err. */
