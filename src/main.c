@@ -11,6 +11,7 @@ static const struct cmd cmd_table[] = {
 	{ "stats",	cmd_stats,	"rankings: paths, user agents, sources, rules, URLs" },
 	{ "import",	cmd_import,	"import WOWHoneypot or Cowrie logs (plain or gzip)" },
 	{ "report",	cmd_report,	"daily report (md, html, json; ja, en) and its Atom feed" },
+	{ "export",	cmd_export,	"events as JSON lines, CSV, a STIX 2.1 bundle or a blocklist" },
 	{ "check",	cmd_check,	"validate the configuration and rules" },
 	{ "version",	cmd_version,	"print the version" },
 };
