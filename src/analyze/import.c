@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "analyze/import.h"
+#include "analyze/rollup.h"
 #include "analyze/strmap.h"
 #include "core/limits.h"
 #include "core/ulid.h"
@@ -31,6 +32,8 @@ struct importer {
 	FILE		*errfp;
 	struct import_stats *st;
 	int64_t		 in_txn;
+	struct rollup	*ru;		/* the report's counts of this transaction's events */
+	int		 owned;		/* every earlier event is folded: ru may be flushed */
 	const char	*path;
 	int64_t		 lineno;
 };
@@ -113,16 +116,62 @@ imp_step(struct importer *im, sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : imp_db_err(im);
 }
 
+static int64_t
+imp_scalar(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*st;
+	int64_t		 v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/*
+ * Starts a transaction. When every event before it is folded (the mark is the highest seq),
+ * this transaction's events are counted as they are inserted and their counts committed with
+ * them; otherwise a later fold counts them.
+ */
+static int
+imp_begin(struct importer *im)
+{
+	int64_t	 mark;
+
+	if (imp_step(im, im->begin) == -1)
+		return -1;
+	mark = rollup_mark(im->db);
+	im->owned = mark >= 0 && mark == imp_scalar(im->db,
+	    "SELECT COALESCE(MAX(seq), 0) FROM events");
+	rollup_free(im->ru);
+	im->ru = im->owned ? rollup_new() : NULL;
+	return 0;
+}
+
+static int
+imp_commit(struct importer *im)
+{
+	if (im->owned && im->in_txn > 0 &&
+	    rollup_flush(im->db, im->ru, sqlite3_last_insert_rowid(im->db)) == -1)
+		return imp_db_err(im);
+	im->in_txn = 0;
+	return imp_step(im, im->commit);
+}
+
 static int
 imp_insert(struct importer *im, const uint8_t key[16])
 {
 	struct imp_rec	*r = &im->rec;
 	sqlite3_stmt	*st = im->ins_evt;
+	int64_t		 k;
 	char		 id[ULID_LEN + 1], session[ULID_LEN + 1], sha[65];
 	uint8_t		 d[32];
 	const char	*sensor = r->sensor[0] ? r->sensor : im->sensor;
 
-	sqlite3_bind_blob(im->ins_key, 1, key, 16, SQLITE_STATIC);
+	memcpy(&k, key, sizeof(k));
+	sqlite3_bind_int64(im->ins_key, 1, k);
 	if (imp_step(im, im->ins_key) == -1)
 		return -1;
 	if (sqlite3_changes(im->db) == 0) {
@@ -168,11 +217,12 @@ imp_insert(struct importer *im, const uint8_t key[16])
 	if (imp_step(im, st) == -1)
 		return -1;
 	im->st->imported++;
-	if (++im->in_txn >= IMP_TXN_ROWS) {
-		if (imp_step(im, im->commit) == -1 || imp_step(im, im->begin) == -1)
-			return -1;
-		im->in_txn = 0;
-	}
+	if (im->owned)
+		rollup_add(im->ru, r->ts, sensor, r->proto, r->kind, r->src_ip, r->dst_port,
+		    r->fields.len ? (const char *)r->fields.data : "{}",
+		    r->fields.len ? r->fields.len : 2, "[]", 2);
+	if (++im->in_txn >= IMP_TXN_ROWS && (imp_commit(im) == -1 || imp_begin(im) == -1))
+		return -1;
 	return 0;
 }
 
@@ -311,20 +361,21 @@ import_files(sqlite3 *db, const char *format, const char *sensor, char *const *f
 		rc = -1;
 		goto out;
 	}
-	if (imp_step(&im, im.begin) == -1) {
+	if (imp_begin(&im) == -1) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		rc = -1;
 		goto out;
 	}
 	for (i = 0; i < nfiles && rc == 0; i++)
 		rc = imp_file(&im, files[i]);
-	if (rc == 0 && imp_step(&im, im.commit) == -1)
+	if (rc == 0 && imp_commit(&im) == -1)
 		rc = -1;
 	if (rc == -1) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	}
 out:
+	rollup_free(im.ru);
 	strmap_free(&im.occ);
 	buf_free(&im.rec.fields);
 	buf_free(&im.rec.payload);

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "analyze/firstseen.h"
+#include "analyze/rollup.h"
 #include "analyze/import.h"
 #include "cmd/cmd.h"
 #include "store/schema.h"
@@ -113,7 +113,7 @@ cmd_import(int argc, char **argv)
 		status = CMD_EXIT_FAIL;
 		goto out;
 	}
-	if (firstseen_fold(db, err, sizeof(err)) == -1)
+	if (rollup_fold(db, err, sizeof(err)) == -1)
 		fprintf(stderr, "hanipo import: %s\n", err);
 	fprintf(stderr, "hanipo import: %lld imported, %lld already present, %lld malformed "
 	    "line%s\n", (long long)st.imported, (long long)st.present, (long long)st.malformed,

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "analyze/feed.h"
-#include "analyze/firstseen.h"
+#include "analyze/rollup.h"
 #include "analyze/report.h"
 #include "cmd/cmd.h"
 #include "core/timeutil.h"
@@ -112,7 +112,7 @@ report_daily(sqlite3 *db, const struct report_args *a, const char *zone, FILE *f
 		fprintf(stderr, "hanipo report: --date: bad date \"%s\" (YYYY-MM-DD)\n", a->date);
 		return CMD_EXIT_USAGE;
 	}
-	if (firstseen_fold(db, err, sizeof(err)) == -1)
+	if (rollup_fold(db, err, sizeof(err)) == -1)
 		fprintf(stderr, "hanipo report: %s (\"what is new\" may be incomplete)\n", err);
 	if ((r = report_build(db, &d, zone, a->sensor, NULL, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "hanipo report: %s\n", err);

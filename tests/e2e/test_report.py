@@ -250,3 +250,43 @@ def test_export_csv_jsonl_blocklist(store):
                      "--since", "100000d").stdout == ""
     r = store.cli("export", "--format", "xml", check=False)
     assert r.returncode == 2
+
+
+def report_env(h, env_extra, *args):
+    import subprocess
+    env = dict(os.environ, **env_extra)
+    r = subprocess.run(h.args("report", "daily", *args), cwd=h.dir, capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+@pytest.mark.parametrize("tz", ["Asia/Tokyo", "UTC", "Asia/Kolkata", "America/St_Johns"])
+def test_rollup_and_scan_agree(store, tz):
+    # whole-hour zones read the per-hour rollup; the scan of every event must say the same
+    args = ("--date", "2026-11-26", "--tz", tz, "--format", "json")
+    assert report_env(store, {}, *args) == report_env(store, {"HANIPO_REPORT_SCAN": "1"}, *args)
+
+
+def test_report_folds_live_events(make_hanipo):
+    from conftest import request, build_request, wait_event
+    h = make_hanipo()
+    for path in ("/first", "/second", "/first"):
+        request(h.port, build_request("GET", path, headers=[("User-Agent", "probe|`x`")]))
+    wait_event(h, "request", count=3)
+    day = h.events(kind="request")[0]["ts"] // 1000000
+    import time as _t
+    date = _t.strftime("%Y-%m-%d", _t.gmtime(day))
+    r = json.loads(h.cli("report", "daily", "--date", date, "--tz", "UTC", "--format",
+                         "json").stdout)
+    assert {"value": "/first", "count": 2} in r["paths"]
+    assert r["totals"]["requests"]["day"] == 3
+    assert {"value": "probe|`x`", "count": 3} in r["user_agents"]
+    assert set(r["new"]["paths"]["values"]) == {"/first", "/second"}
+    # a second report adds nothing twice (the fold mark moved on)
+    again = json.loads(h.cli("report", "daily", "--date", date, "--tz", "UTC", "--format",
+                             "json").stdout)
+    assert again == r
+    scan = json.loads(report_env(h, {"HANIPO_REPORT_SCAN": "1"}, "--date", date, "--tz", "UTC",
+                                 "--format", "json"))
+    assert scan == r
