@@ -12,6 +12,9 @@ static const struct cmd cmd_table[] = {
 	{ "import",	cmd_import,	"import WOWHoneypot or Cowrie logs (plain or gzip)" },
 	{ "report",	cmd_report,	"daily report (md, html, json; ja, en) and its Atom feed" },
 	{ "export",	cmd_export,	"events as JSON lines, CSV, a STIX 2.1 bundle or a blocklist" },
+	{ "classify",	cmd_classify,	"run the signatures over stored events again" },
+	{ "geo",	cmd_geo,	"geo/ASN databases: import ASN ranges, look an address up" },
+	{ "ip",		cmd_ip,		"one source address: profile and timeline" },
 	{ "check",	cmd_check,	"validate the configuration and rules" },
 	{ "version",	cmd_version,	"print the version" },
 };

@@ -4,15 +4,17 @@
 set -eu
 
 BUILD_PKGS="meson ninja-build pkg-config gcc libc6-dev libevent-dev libssl-dev libsqlite3-dev
-libpcre2-dev libexpat1-dev libjansson-dev zlib1g-dev"
+libpcre2-dev libexpat1-dev libjansson-dev libmaxminddb-dev zlib1g-dev"
 TEST_PKGS="clang libclang-rt-14-dev libcmocka-dev python3 python3-pytest curl wrk sqlite3
 iproute2 procps
 python3-jsonschema chromium python3-pil goaccess"
+GEO_PKGS="npm"
 
 case "${1:-run}" in
 run) want="$BUILD_PKGS" ;;
 test) want="$BUILD_PKGS $TEST_PKGS" ;;
-*) echo "usage: $0 run|test" >&2; exit 2 ;;
+geo) want="$GEO_PKGS" ;;
+*) echo "usage: $0 run|test|geo" >&2; exit 2 ;;
 esac
 
 missing=""

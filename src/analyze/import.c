@@ -12,6 +12,7 @@
 
 #include "analyze/import.h"
 #include "analyze/rollup.h"
+#include "analyze/sig.h"
 #include "analyze/strmap.h"
 #include "core/limits.h"
 #include "core/ulid.h"
@@ -26,6 +27,8 @@ struct importer {
 	sqlite3_stmt	*ins_key, *ins_evt, *begin, *commit;
 	const char	*format;
 	const char	*sensor;
+	struct sigdb	*sigs;
+	struct buf	 tags;		/* the classified event's tags as JSON text */
 	imp_parse_fn	 parse;
 	struct imp_rec	 rec;
 	struct strmap	 occ;		/* per file: line digest -> lines seen */
@@ -160,6 +163,32 @@ imp_commit(struct importer *im)
 	return imp_step(im, im->commit);
 }
 
+/* The tags the signatures give the event, as JSON text in im->tags. */
+static void
+imp_classify(struct importer *im, const char *sensor)
+{
+	struct imp_rec	*r = &im->rec;
+	struct evt	*ev;
+
+	im->tags.len = 0;
+	if (im->sigs != NULL) {
+		ev = evt_new_text(sensor, r->proto, r->kind, r->fields.len ?
+		    (const char *)r->fields.data : "{}", r->fields.len ? r->fields.len : 2);
+		ev->ts = r->ts;
+		snprintf(ev->src_ip, sizeof(ev->src_ip), "%s", r->src_ip);
+		snprintf(ev->dst_ip, sizeof(ev->dst_ip), "%s", r->dst_ip);
+		ev->src_port = (uint16_t)r->src_port;
+		ev->dst_port = (uint16_t)r->dst_port;
+		if (r->payload.len > 0)
+			evt_set_payload(ev, r->payload.data, r->payload.len, r->payload_total);
+		if (sigdb_classify(im->sigs, ev) > 0 && ev->tags != NULL)
+			evt_json_dump(ev->tags, &im->tags);
+		evt_free(ev);
+	}
+	if (im->tags.len == 0)
+		buf_append(&im->tags, "[]", 2);
+}
+
 static int
 imp_insert(struct importer *im, const uint8_t key[16])
 {
@@ -214,13 +243,15 @@ imp_insert(struct importer *im, const uint8_t key[16])
 		sqlite3_bind_int64(st, 13, 0);
 		sqlite3_bind_null(st, 14);
 	}
+	imp_classify(im, sensor);
+	sqlite3_bind_text(st, 15, (const char *)im->tags.data, (int)im->tags.len, SQLITE_STATIC);
 	if (imp_step(im, st) == -1)
 		return -1;
 	im->st->imported++;
 	if (im->owned)
 		rollup_add(im->ru, r->ts, sensor, r->proto, r->kind, r->src_ip, r->dst_port,
 		    r->fields.len ? (const char *)r->fields.data : "{}",
-		    r->fields.len ? r->fields.len : 2, "[]", 2);
+		    r->fields.len ? r->fields.len : 2, (const char *)im->tags.data, im->tags.len);
 	if (++im->in_txn >= IMP_TXN_ROWS && (imp_commit(im) == -1 || imp_begin(im) == -1))
 		return -1;
 	return 0;
@@ -326,8 +357,9 @@ out:
 }
 
 int
-import_files(sqlite3 *db, const char *format, const char *sensor, char *const *files,
-    size_t nfiles, FILE *errfp, struct import_stats *st, char *err, size_t errlen)
+import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *sigs,
+    char *const *files, size_t nfiles, FILE *errfp, struct import_stats *st, char *err,
+    size_t errlen)
 {
 	struct importer	 im;
 	size_t		 i;
@@ -346,6 +378,8 @@ import_files(sqlite3 *db, const char *format, const char *sensor, char *const *f
 	im.db = db;
 	im.format = format;
 	im.sensor = sensor;
+	im.sigs = sigs;
+	buf_init(&im.tags, 1 << 20);
 	im.errfp = errfp;
 	im.st = st;
 	buf_init(&im.rec.fields, HNP_MAX_FIELDS_JSON);
@@ -353,8 +387,8 @@ import_files(sqlite3 *db, const char *format, const char *sensor, char *const *f
 	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO import_seen (key) VALUES (?)", -1,
 	    &im.ins_key, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO events (id, ts, sensor, session, proto, kind, "
-	    "src_ip, src_port, dst_ip, dst_port, fields, payload, payload_len, payload_sha256) "
-	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &im.ins_evt, NULL) != SQLITE_OK ||
+	    "src_ip, src_port, dst_ip, dst_port, fields, payload, payload_len, payload_sha256, tags) "
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &im.ins_evt, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &im.begin, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "COMMIT", -1, &im.commit, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
@@ -379,6 +413,7 @@ out:
 	strmap_free(&im.occ);
 	buf_free(&im.rec.fields);
 	buf_free(&im.rec.payload);
+	buf_free(&im.tags);
 	sqlite3_finalize(im.ins_key);
 	sqlite3_finalize(im.ins_evt);
 	sqlite3_finalize(im.begin);

@@ -52,7 +52,13 @@ struct import_stats {
  * "cowrie"; sensor names events whose line does not. Malformed lines are reported on errfp as
  * "file:line: reason". Returns 0, or -1 with err (an unknown format, a database error).
  */
-int	import_files(sqlite3 *db, const char *format, const char *sensor, char *const *files,
-	    size_t nfiles, FILE *errfp, struct import_stats *st, char *err, size_t errlen);
+struct sigdb;
+
+/*
+ * ... and classifies every new event with sigs (NULL: none), as the sensors do at ingest.
+ */
+int	import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *sigs,
+	    char *const *files, size_t nfiles, FILE *errfp, struct import_stats *st, char *err,
+	    size_t errlen);
 
 #endif

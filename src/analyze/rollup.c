@@ -337,3 +337,70 @@ fail:
 	rollup_free(r);
 	return -1;
 }
+
+/* Adds the tags of every folded event (seq <= mark) to r's signature counts. */
+static int
+ru_scan_tags(sqlite3 *db, struct rollup *r, int64_t mark)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT ts, sensor, tags FROM events WHERE seq <= ?1 AND "
+	    "tags != '[]'", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(st, 1, mark);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char	*sensor = (const char *)sqlite3_column_text(st, 1);
+		const char	*t = (const char *)sqlite3_column_text(st, 2);
+		json_t		*a, *v;
+		size_t		 i;
+
+		if (sensor == NULL || t == NULL ||
+		    (a = json_loadb(t, (size_t)sqlite3_column_bytes(st, 2), 0, NULL)) == NULL)
+			continue;
+		r->ts = sqlite3_column_int64(st, 0) < 0 ? 0 : sqlite3_column_int64(st, 0);
+		r->sensor = sensor;
+		json_array_foreach(a, i, v)
+			if (json_is_string(v))
+				ru_count(r, RD_SIG, json_string_value(v),
+				    json_string_length(v) > ROLLUP_STR_MAX ? ROLLUP_STR_MAX :
+				    json_string_length(v));
+		json_decref(a);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+rollup_resig(sqlite3 *db, char *err, size_t errlen)
+{
+	struct rollup	*r = rollup_new();
+	sqlite3_stmt	*st = NULL;
+	int64_t		 mark;
+
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	if ((mark = rollup_mark(db)) == -1 ||
+	    sqlite3_prepare_v2(db, "DELETE FROM rollup WHERE dim = ?1", -1, &st, NULL) !=
+	    SQLITE_OK)
+		goto rollback;
+	sqlite3_bind_int(st, 1, RD_SIG);
+	if (sqlite3_step(st) != SQLITE_DONE ||
+	    sqlite3_exec(db, "DELETE FROM first_seen WHERE what = 'sig'", NULL, NULL, NULL) !=
+	    SQLITE_OK || ru_scan_tags(db, r, mark) == -1 || rollup_flush(db, r, mark) == -1 ||
+	    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto rollback;
+	sqlite3_finalize(st);
+	rollup_free(r);
+	return 0;
+rollback:
+	snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	rollup_free(r);
+	return -1;
+fail:
+	snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(db));
+	rollup_free(r);
+	return -1;
+}

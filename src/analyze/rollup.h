@@ -65,4 +65,11 @@ int64_t	rollup_mark(sqlite3 *db);
 /* Folds the events past the mark into the tables, in one transaction. 0, or -1 with err. */
 int	rollup_fold(sqlite3 *db, char *err, size_t errlen);
 
+/*
+ * Recounts the signatures of every folded event (after `hanipo classify` changed tags): drops
+ * the signature counts and first-seen signatures and rebuilds them from the events' tags. 0, or
+ * -1 with err.
+ */
+int	rollup_resig(sqlite3 *db, char *err, size_t errlen);
+
 #endif

@@ -97,5 +97,8 @@ int	cmd_stats(int argc, char **argv);
 int	cmd_import(int argc, char **argv);
 int	cmd_report(int argc, char **argv);
 int	cmd_export(int argc, char **argv);
+int	cmd_classify(int argc, char **argv);
+int	cmd_geo(int argc, char **argv);
+int	cmd_ip(int argc, char **argv);
 
 #endif

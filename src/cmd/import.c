@@ -8,6 +8,7 @@
 
 #include "analyze/rollup.h"
 #include "analyze/import.h"
+#include "analyze/sig.h"
 #include "cmd/cmd.h"
 #include "store/schema.h"
 
@@ -60,6 +61,7 @@ cmd_import(int argc, char **argv)
 	struct cmd_common		 cc = { 0 };
 	struct import_stats		 st;
 	struct config			*cfg = NULL;
+	struct sigdb			*sigs = NULL;
 	sqlite3				*db = NULL;
 	const char			*format = NULL, *sensor = NULL;
 	char				 err[1024], host[256] = "";
@@ -107,7 +109,12 @@ cmd_import(int argc, char **argv)
 		sensor = "import";
 	if ((db = import_open(config_get(cfg, "store", "path"))) == NULL)
 		goto out;
-	if (import_files(db, format, sensor, argv + optind, (size_t)(argc - optind), stderr, &st,
+	sigs = sigdb_load_config(cfg, err, sizeof(err));
+	if (sigs == NULL && *err != '\0') {
+		fprintf(stderr, "hanipo import: %s\n", err);
+		goto out;
+	}
+	if (import_files(db, format, sensor, sigs, argv + optind, (size_t)(argc - optind), stderr, &st,
 	    err, sizeof(err)) == -1) {
 		fprintf(stderr, "hanipo import: %s\n", err);
 		status = CMD_EXIT_FAIL;
@@ -123,6 +130,7 @@ cmd_import(int argc, char **argv)
 	else
 		status = CMD_EXIT_FAIL;
 out:
+	sigdb_free(sigs);
 	sqlite3_close(db);
 	config_free(cfg);
 	return status;

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "analyze/feed.h"
+#include "analyze/geo.h"
 #include "analyze/rollup.h"
 #include "analyze/report.h"
+#include "analyze/sig.h"
 #include "cmd/cmd.h"
 #include "core/timeutil.h"
 
@@ -100,9 +102,66 @@ report_opts(int argc, char **argv, struct cmd_common *cc, struct report_args *a)
 	return -1;
 }
 
-static int
-report_daily(sqlite3 *db, const struct report_args *a, const char *zone, FILE *fp)
+/* The report's lookups over the geo databases and the signature database. */
+struct report_glue {
+	struct geo	*geo;
+	struct sigdb	*sigs;
+	char		 ip[64];	/* the last address looked up */
+	struct geo_info	 gi;
+};
+
+static const struct geo_info *
+glue_geo(struct report_glue *g, const char *ip)
 {
+	if (strcmp(g->ip, ip) != 0) {
+		snprintf(g->ip, sizeof(g->ip), "%s", ip);
+		geo_lookup(g->geo, ip, &g->gi);
+	}
+	return &g->gi;
+}
+
+static const char *
+glue_country(void *arg, const char *ip)
+{
+	struct report_glue	*g = arg;
+
+	return g->geo ? glue_geo(g, ip)->country : NULL;
+}
+
+static const char *
+glue_asn(void *arg, const char *ip, char *out, size_t outlen)
+{
+	struct report_glue	*g = arg;
+
+	return g->geo ? geo_as_text(glue_geo(g, ip), out, outlen) : NULL;
+}
+
+static json_t *
+glue_signature(void *arg, const char *id)
+{
+	struct report_glue	*g = arg;
+	const struct sig	*s;
+	json_t			*cves, *owasp;
+	size_t			 i;
+
+	if (g->sigs == NULL || (s = sigdb_find(g->sigs, id)) == NULL)
+		return NULL;
+	cves = json_array();
+	for (i = 0; i < s->ncves; i++)
+		json_array_append_new(cves, json_string(s->cves[i]));
+	owasp = json_array();
+	for (i = 0; i < s->nowasp; i++)
+		json_array_append_new(owasp, json_string(s->owasp[i]));
+	return json_pack("{s:s, s:o, s:s, s:o}", "name", s->name, "cves", cves, "category",
+	    s->category, "owasp", owasp);
+}
+
+static int
+report_daily(sqlite3 *db, const struct config *cfg, const struct report_args *a,
+    const char *zone, FILE *fp)
+{
+	struct report_glue	 g;
+	struct report_lookup	 lk = { glue_country, glue_asn, glue_signature, &g };
 	struct report_day	 d;
 	json_t			*r;
 	char			 err[1024];
@@ -114,7 +173,15 @@ report_daily(sqlite3 *db, const struct report_args *a, const char *zone, FILE *f
 	}
 	if (rollup_fold(db, err, sizeof(err)) == -1)
 		fprintf(stderr, "hanipo report: %s (\"what is new\" may be incomplete)\n", err);
-	if ((r = report_build(db, &d, zone, a->sensor, NULL, err, sizeof(err))) == NULL) {
+	memset(&g, 0, sizeof(g));
+	if ((g.sigs = sigdb_load_config(cfg, err, sizeof(err))) == NULL && *err != '\0')
+		fprintf(stderr, "hanipo report: %s (signatures shown by id only)\n", err);
+	if ((g.geo = geo_open(cfg, db, err, sizeof(err))) == NULL)
+		fprintf(stderr, "hanipo report: %s (no country or AS shown)\n", err);
+	r = report_build(db, &d, zone, a->sensor, &lk, err, sizeof(err));
+	geo_close(g.geo);
+	sigdb_free(g.sigs);
+	if (r == NULL) {
 		fprintf(stderr, "hanipo report: %s\n", err);
 		return CMD_EXIT_FAIL;
 	}
@@ -165,7 +232,7 @@ cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(sub, "daily") == 0)
-		status = report_daily(db, &a, zone, fp);
+		status = report_daily(db, cfg, &a, zone, fp);
 	else if (feed_write(fp, db, zone, a.lang, a.sensor, (int)a.days, a.link, time_now_us(),
 	    err, sizeof(err)) == -1) {
 		fprintf(stderr, "hanipo report: %s\n", err);

@@ -25,8 +25,15 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX events_ts ON events(ts);"
 	"CREATE INDEX events_src ON events(src_ip, ts);",
+	/* ASN ranges loaded by `hanipo geo import`: 16-byte addresses (IPv4 as ::ffff:a.b.c.d). */
+	"CREATE TABLE asn_ranges ("
+	"  first BLOB PRIMARY KEY,"
+	"  last BLOB NOT NULL,"
+	"  asn INTEGER NOT NULL,"
+	"  org TEXT NOT NULL"
+	") WITHOUT ROWID;",
 	/*
-	 * 2: import keys (a log line seen before adds nothing, hanipo import), and what the daily
+	 * 3: import keys (a log line seen before adds nothing, hanipo import), and what the daily
 	 * report reads instead of every event: the first time each source, path, signature and
 	 * fingerprint was seen, and counts per UTC hour, sensor, dimension and value. Both are
 	 * folded in from the events with seq > fold_mark.seq (analyze/rollup.c).

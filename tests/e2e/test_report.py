@@ -20,8 +20,16 @@ UPDATE = os.environ.get("HANIPO_UPDATE_GOLDEN") == "1"
 STIX = SHARED / "data" / "stix" / "schemas"
 
 
+ROOT = Path(__file__).resolve().parents[2]
+MMDB = SHARED / "data" / "mmdb"
+
+
 def build_store(h):
-    h.config.write_text(h.config.read_text().replace("name = test-sensor", "name = wow-1"))
+    h.config.write_text(
+        h.config.read_text().replace("name = test-sensor", "name = wow-1") +
+        f"[signatures]\npath = {ROOT / 'data' / 'signatures'}\n"
+        f"[geo]\ncountry_db = {MMDB / 'GeoLite2-Country-Test.mmdb'}\n"
+        f"asn_db = {MMDB / 'GeoLite2-ASN-Test.mmdb'}\nasn_csv =\n")
     r = h.cli("import", "--format", "wowhoneypot", str(DATA / "access_log"), check=False)
     assert r.returncode == 0, r.stderr
     r2 = h.cli("import", "--format", "cowrie", str(DATA / "cowrie.json"), check=False)
@@ -40,9 +48,9 @@ def test_import_reports_malformed_lines_and_counts(make_hanipo):
     h = make_hanipo(start=False)
     r, r2 = build_store(h)
     log = str(DATA / "access_log")
-    assert f"{log}:13: not an access_log line" in r.stderr
-    assert f"{log}:14: bad base64 request" in r.stderr
-    assert "12 imported, 0 already present, 2 malformed lines" in r.stderr
+    assert f"{log}:17: not an access_log line" in r.stderr
+    assert f"{log}:18: bad base64 request" in r.stderr
+    assert "16 imported, 0 already present, 2 malformed lines" in r.stderr
     assert f"{DATA / 'cowrie.json'}:9: not a JSON object" in r2.stderr
     assert "8 imported, 0 already present, 1 malformed line" in r2.stderr
     ev = h.events(kind="request")
@@ -68,7 +76,7 @@ def test_import_is_idempotent_plain_and_gzip(make_hanipo, tmp_path):
     gz.write_bytes(gzip.compress((DATA / "access_log").read_bytes()))
     r = h.cli("import", "--format", "wowhoneypot", str(gz), str(DATA / "access_log"),
               check=False)
-    assert "0 imported, 24 already present, 4 malformed lines" in r.stderr
+    assert "0 imported, 32 already present, 4 malformed lines" in r.stderr
     # nothing imported but nothing wrong either: lines were malformed, so not success
     assert r.returncode == 1
     r = h.cli("import", "--format", "cowrie", str(DATA / "cowrie.json"), check=False)
@@ -116,15 +124,15 @@ def report_json(h, tz, date="2026-11-26", *extra):
 def test_day_boundaries(store):
     tokyo = report_json(store, "Asia/Tokyo")
     utc = report_json(store, "UTC")
-    # Tokyo 2026-11-26 = 2026-11-25T15:00Z .. 2026-11-26T15:00Z: 9 access_log lines (00:30 and
+    # Tokyo 2026-11-26 = 2026-11-25T15:00Z .. 2026-11-26T15:00Z: 11 access_log lines (00:30 and
     # 23:59:59 JST in, 2026-11-27 00:00 JST out) + 8 Cowrie events
     assert tokyo["start"] == "2026-11-25T15:00:00.000000Z"
     assert tokyo["end"] == "2026-11-26T15:00:00.000000Z"
-    assert tokyo["totals"]["events"] == {"day": 15, "prev": 3}
+    assert tokyo["totals"]["events"] == {"day": 19, "prev": 3}
     assert tokyo["hours"][0] == 1 and tokyo["hours"][23] == 1 and tokyo["hours"][10] == 8
     # UTC 2026-11-26: 00:30 JST (15:30Z the day before) is out, 2026-11-27 00:00 and 08:59:59 JST in
     assert utc["start"] == "2026-11-26T00:00:00.000000Z"
-    assert utc["totals"]["events"]["day"] == 14 + 2 - 1 - 1 + 1 - 1 + 1
+    assert utc["totals"]["events"]["day"] == 19
     hours = utc["hours"]
     assert hours[15] == 1 and hours[23] == 1 and hours[14] == 1 and hours[0] == 2
     assert sum(hours) == utc["totals"]["events"]["day"]
@@ -290,3 +298,19 @@ def test_report_folds_live_events(make_hanipo):
     scan = json.loads(report_env(h, {"HANIPO_REPORT_SCAN": "1"}, "--date", date, "--tz", "UTC",
                                  "--format", "json"))
     assert scan == r
+
+
+def test_report_signatures_and_geo(store):
+    r = report_json(store, "Asia/Tokyo")
+    src = {s["value"]: s for s in r["sources"]}
+    assert src["81.2.69.142"]["country"] == "GB"
+    assert src["2001:218::5"]["country"] == "JP"
+    assert src["1.128.0.1"]["asn"].startswith("AS1221 ")
+    assert src["198.51.100.7"]["country"] == "--" and src["198.51.100.7"]["asn"] == "--"
+    sigs = {s["id"]: s for s in r["signatures"]}
+    assert sigs["env-file-leak"]["count"] == 2
+    assert sigs["env-file-leak"]["name"].startswith(".env file")
+    assert "I7" in sigs["env-file-leak"]["owasp"]
+    assert "env-file-leak" not in r["new"]["signatures"]["values"]   # seen 2026-11-25
+    assert "vcs-leak" in r["new"]["signatures"]["values"]
+    assert {"value": "GB", "count": 2} in r["countries"]

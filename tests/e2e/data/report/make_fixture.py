@@ -36,6 +36,11 @@ def access_log():
     L.append(req("2026-11-26 09:00:00+0900", "203.0.113.66", "192.0.2.1", "POST", "/cgi-bin/luci/;stok=/locale", PWN_UA, 200, "False", b"x=1"))
     L.append(req("2026-11-26 12:34:56+0900", "2001:db8::5", "[2001:db8::1]", "GET", "/phpinfo.php", "curl/7.88.1", 200, "False"))
     L.append(req("2026-11-26 18:00:00+0900", "203.0.113.9", "192.0.2.1:8080", "GET", "/wp-login.php", "Mozilla/5.0", 200, "1011"))
+    # addresses the MaxMind test databases know (../shared/data/mmdb): GB, JP, AS1221
+    L.append(req("2026-11-26 13:00:00+0900", "81.2.69.142", "192.0.2.1", "GET", "/.env", "Mozilla/5.0 zgrab/0.x", 200, "False"))
+    L.append(req("2026-11-26 13:00:01+0900", "81.2.69.142", "192.0.2.1", "GET", "/.git/config", "Mozilla/5.0 zgrab/0.x", 200, "False"))
+    L.append(req("2026-11-26 14:00:00+0900", "2001:218::5", "192.0.2.1", "GET", "/phpinfo.php", "curl/7.88.1", 200, "False"))
+    L.append(req("2026-11-26 15:00:00+0900", "1.128.0.1", "192.0.2.1", "GET", "/.env", "python-requests/2.31.0", 200, "False"))
     L.append(req("2026-11-26 23:59:59+0900", "198.51.100.200", "192.0.2.1", "GET", PWN_PATH, "Mozilla/5.0 (X11; Linux x86_64)", 404, "False"))
     # the day after in Tokyo, still 2026-11-26 in UTC
     L.append(req("2026-11-27 00:00:00+0900", "192.0.2.77", "192.0.2.1", "GET", "/robots.txt", "Googlebot", 200, "False"))
