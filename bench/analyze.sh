@@ -15,7 +15,7 @@ command -v goaccess >/dev/null || { echo "analyze.sh: goaccess missing (make dep
 
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-printf '[sensor]\nname = bench\n[store]\npath = %s/hanipo.db\n' "$TMP" >"$TMP/hanipo.conf"
+printf '[sensor]\nname = bench\n[store]\npath = %s/hanipo.db\n[signatures]\npath = %s/data/signatures\n' "$TMP" "$PWD" >"$TMP/hanipo.conf"
 
 secs() { /usr/bin/python3 -c 'import sys; print("%.2f" % (float(sys.argv[2]) - float(sys.argv[1])))' "$@"; }
 now() { date +%s.%N; }
