@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyze/sig.h"
+#include "analyze/rollup.h"
 #include "cmd/cmd.h"
 #include "core/buf.h"
 #include "core/limits.h"
@@ -201,6 +202,11 @@ cmd_classify(int argc, char **argv)
 	while ((r = classify_chunk(db, sigs, &f, dry, &st, err, sizeof(err))) == 1)
 		;
 	if (r == -1) {
+		fprintf(stderr, "hanipo classify: %s\n", err);
+		status = CMD_EXIT_FAIL;
+		goto out;
+	}
+	if (!dry && st.changed > 0 && rollup_resig(db, err, sizeof(err)) == -1) {
 		fprintf(stderr, "hanipo classify: %s\n", err);
 		status = CMD_EXIT_FAIL;
 		goto out;

@@ -80,12 +80,23 @@ void	cmd_bad_option(const char *cmd, int ch, char **argv);
 /* Prints usage text (the command's, with the common options appended) to stdout or stderr. */
 void	cmd_usage(const char *usage, int to_stderr);
 
+/*
+ * Output of reports, feeds and exports: stdout for NULL or "-", else a temporary FILE.tmp that
+ * cmd_output_close renames to path when ok (removes it otherwise). NULL after printing why.
+ */
+FILE	*cmd_output_open(const char *cmd, const char *path, char **tmp);
+/* Flushes and closes; 0, or -1 after printing why. */
+int	cmd_output_close(const char *cmd, FILE *fp, const char *path, char *tmp, int ok);
+
 int	cmd_run(int argc, char **argv);
 int	cmd_check(int argc, char **argv);
 int	cmd_version(int argc, char **argv);
 int	cmd_events(int argc, char **argv);
 int	cmd_tail(int argc, char **argv);
 int	cmd_stats(int argc, char **argv);
+int	cmd_import(int argc, char **argv);
+int	cmd_report(int argc, char **argv);
+int	cmd_export(int argc, char **argv);
 int	cmd_classify(int argc, char **argv);
 int	cmd_geo(int argc, char **argv);
 int	cmd_ip(int argc, char **argv);

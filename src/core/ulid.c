@@ -61,13 +61,32 @@ ulid_random(uint8_t *p, size_t n)
 	}
 }
 
+/* 128 bits as 26 base-32 digits (the first carries the top 3 bits), 5 bits at a time. */
+static void
+ulid_text(char out[ULID_LEN + 1], const uint8_t bin[16])
+{
+	static const char	 b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+	uint64_t		 hi = 0, lo = 0;
+	int			 i;
+
+	for (i = 0; i < 8; i++) {
+		hi = (hi << 8) | bin[i];
+		lo = (lo << 8) | bin[8 + i];
+	}
+	for (i = ULID_LEN - 1; i >= 0; i--) {
+		out[i] = b32[lo & 31];
+		lo = (lo >> 5) | (hi << 59);
+		hi >>= 5;
+	}
+	out[ULID_LEN] = '\0';
+}
+
 void
 ulid_make(char out[ULID_LEN + 1], int64_t ts_us)
 {
-	static const char	 b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-	uint8_t			 bin[16];
-	uint64_t		 ms = ts_us > 0 ? (uint64_t)ts_us / 1000 : 0;
-	int			 i;
+	uint8_t		 bin[16];
+	uint64_t	 ms = ts_us > 0 ? (uint64_t)ts_us / 1000 : 0;
+	int		 i;
 
 	pthread_mutex_lock(&ulid_mtx);
 	if (ms <= ulid_last_ms) {
@@ -84,20 +103,18 @@ ulid_make(char out[ULID_LEN + 1], int64_t ts_us)
 		bin[i] = (uint8_t)(ms >> (8 * (5 - i)));
 	memcpy(bin + 6, ulid_last_rand, 10);
 	pthread_mutex_unlock(&ulid_mtx);
+	ulid_text(out, bin);
+}
 
-	/* 128 bits as 26 base-32 digits (the first carries the top 3 bits), 5 bits at a time. */
-	{
-		uint64_t	 hi = 0, lo = 0;
+void
+ulid_encode(char out[ULID_LEN + 1], int64_t ts_us, const uint8_t rnd[10])
+{
+	uint8_t		 bin[16];
+	uint64_t	 ms = ts_us > 0 ? (uint64_t)ts_us / 1000 : 0;
+	int		 i;
 
-		for (i = 0; i < 8; i++) {
-			hi = (hi << 8) | bin[i];
-			lo = (lo << 8) | bin[8 + i];
-		}
-		for (i = ULID_LEN - 1; i >= 0; i--) {
-			out[i] = b32[lo & 31];
-			lo = (lo >> 5) | (hi << 59);
-			hi >>= 5;
-		}
-	}
-	out[ULID_LEN] = '\0';
+	for (i = 0; i < 6; i++)
+		bin[i] = (uint8_t)(ms >> (8 * (5 - i)));
+	memcpy(bin + 6, rnd, 10);
+	ulid_text(out, bin);
 }

@@ -32,6 +32,30 @@ static const char *const migrations[] = {
 	"  asn INTEGER NOT NULL,"
 	"  org TEXT NOT NULL"
 	") WITHOUT ROWID;",
+	/*
+	 * 3: import keys (a log line seen before adds nothing, hanipo import), and what the daily
+	 * report reads instead of every event: the first time each source, path, signature and
+	 * fingerprint was seen, and counts per UTC hour, sensor, dimension and value. Both are
+	 * folded in from the events with seq > fold_mark.seq (analyze/rollup.c).
+	 */
+	"CREATE TABLE import_seen (key INTEGER PRIMARY KEY);"
+	"CREATE TABLE first_seen ("
+	"  what TEXT NOT NULL,"		/* path, sig, fp, src */
+	"  value TEXT NOT NULL,"
+	"  ts INTEGER NOT NULL,"		/* earliest event's ts */
+	"  PRIMARY KEY (what, value)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX first_seen_ts ON first_seen(ts);"
+	"CREATE TABLE rollup ("
+	"  hour INTEGER NOT NULL,"		/* ts / 3600 s, UTC */
+	"  sensor TEXT NOT NULL,"
+	"  dim INTEGER NOT NULL,"		/* enum rollup_dim */
+	"  value BLOB NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  PRIMARY KEY (hour, sensor, dim, value)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE fold_mark (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);"
+	"INSERT INTO fold_mark VALUES (1, 0);",
 };
 
 int
