@@ -9,6 +9,7 @@ static const struct cmd cmd_table[] = {
 	{ "events",	cmd_events,	"list stored events (filters, JSON lines)" },
 	{ "tail",	cmd_tail,	"follow new events live" },
 	{ "stats",	cmd_stats,	"rankings: paths, user agents, sources, rules, URLs" },
+	{ "abuse",	cmd_abuse,	"abuse reports: lookup, plan, render, send, status" },
 	{ "check",	cmd_check,	"validate the configuration and rules" },
 	{ "version",	cmd_version,	"print the version" },
 };

@@ -86,5 +86,6 @@ int	cmd_version(int argc, char **argv);
 int	cmd_events(int argc, char **argv);
 int	cmd_tail(int argc, char **argv);
 int	cmd_stats(int argc, char **argv);
+int	cmd_abuse(int argc, char **argv);
 
 #endif

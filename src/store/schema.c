@@ -25,6 +25,27 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX events_ts ON events(ts);"
 	"CREATE INDEX events_src ON events(src_ip, ts);",
+	/* abuse: contact lookups cached with an expiry; every report sent, one row per address. */
+	"CREATE TABLE abuse_cache ("
+	"  query TEXT PRIMARY KEY,"		/* the address, canonical text */
+	"  fetched INTEGER NOT NULL,"		/* µs */
+	"  expires INTEGER NOT NULL,"		/* µs */
+	"  contact TEXT NOT NULL"		/* JSON (contact_to_json) */
+	");"
+	"CREATE TABLE abuse_reports ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  report_id TEXT NOT NULL,"		/* UUID, one per mail */
+	"  ts INTEGER NOT NULL,"		/* µs: when it was sent (or recorded) */
+	"  contact TEXT NOT NULL,"		/* the recipient */
+	"  ip TEXT NOT NULL,"			/* one reported address */
+	"  first_ts INTEGER NOT NULL,"		/* its events covered: first and last */
+	"  last_ts INTEGER NOT NULL,"
+	"  events INTEGER NOT NULL,"
+	"  message_id TEXT NOT NULL,"
+	"  format TEXT NOT NULL,"
+	"  digest TEXT NOT NULL DEFAULT ''"	/* chain digest quoted in the report */
+	");"
+	"CREATE INDEX abuse_reports_ip ON abuse_reports(ip, ts);",
 };
 
 int
