@@ -9,6 +9,8 @@ static const struct cmd cmd_table[] = {
 	{ "events",	cmd_events,	"list stored events (filters, JSON lines)" },
 	{ "tail",	cmd_tail,	"follow new events live" },
 	{ "stats",	cmd_stats,	"rankings: paths, user agents, sources, rules, URLs" },
+	{ "verify",	cmd_verify,	"check the event hash chains (and seals) for tampering" },
+	{ "seal",	cmd_seal,	"sign a day's chain digest (Ed25519)" },
 	{ "abuse",	cmd_abuse,	"abuse reports: lookup, plan, render, send, status" },
 	{ "check",	cmd_check,	"validate the configuration and rules" },
 	{ "version",	cmd_version,	"print the version" },

@@ -87,5 +87,7 @@ int	cmd_events(int argc, char **argv);
 int	cmd_tail(int argc, char **argv);
 int	cmd_stats(int argc, char **argv);
 int	cmd_abuse(int argc, char **argv);
+int	cmd_verify(int argc, char **argv);
+int	cmd_seal(int argc, char **argv);
 
 #endif

@@ -9,6 +9,7 @@
 #include "cmd/cmd.h"
 #include "core/timeutil.h"
 #include "store/query.h"
+#include "store/seal.h"
 #include "proto/proto.h"
 
 static const char	*cmd_source = "(built-in defaults)";
@@ -43,6 +44,7 @@ cmd_load_config(const struct cmd_common *cc)
 
 	proto_register_config();
 	config_register(abuse_config_keys);
+	config_register(seal_config_keys);
 	cfg = config_new();
 	if (path == NULL && (path = getenv("HANIPO_CONFIG")) != NULL && *path == '\0')
 		path = NULL;

@@ -46,6 +46,27 @@ static const char *const migrations[] = {
 	"  digest TEXT NOT NULL DEFAULT ''"	/* chain digest quoted in the report */
 	");"
 	"CREATE INDEX abuse_reports_ip ON abuse_reports(ip, ts);",
+	/* Tamper evidence: one hash-chain link per sensor per committed batch; signed day digests. */
+	"CREATE TABLE chain ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  sensor TEXT NOT NULL,"
+	"  first_seq INTEGER NOT NULL,"		/* the sensor's events in this batch */
+	"  last_seq INTEGER NOT NULL,"
+	"  events INTEGER NOT NULL,"
+	"  ts INTEGER NOT NULL,"		/* µs, commit time */
+	"  prev TEXT NOT NULL,"			/* hex SHA-256 of the sensor's previous link */
+	"  hash TEXT NOT NULL,"			/* SHA-256(prev || leaves) */
+	"  leaves BLOB NOT NULL"		/* each event's SHA-256, in seq order */
+	");"
+	"CREATE INDEX chain_sensor ON chain(sensor, seq);"
+	"CREATE TABLE seals ("
+	"  day TEXT PRIMARY KEY,"		/* YYYY-MM-DD, UTC */
+	"  ts INTEGER NOT NULL,"		/* µs, when sealed */
+	"  digest TEXT NOT NULL,"		/* chain_digest at the end of the day */
+	"  sensors INTEGER NOT NULL,"
+	"  signature TEXT NOT NULL,"		/* Ed25519 over the seal text, base64 */
+	"  public_key TEXT NOT NULL"		/* hex, for reference: verify uses the key file */
+	");",
 };
 
 int
