@@ -12,6 +12,8 @@ static const struct cmd cmd_table[] = {
 	{ "verify",	cmd_verify,	"check the event hash chains (and seals) for tampering" },
 	{ "seal",	cmd_seal,	"sign a day's chain digest (Ed25519)" },
 	{ "abuse",	cmd_abuse,	"abuse reports: lookup, plan, render, send, status" },
+	{ "classify",	cmd_classify,	"run the signatures over stored events again" },
+	{ "geo",	cmd_geo,	"geo/ASN databases: import ASN ranges, look an address up" },
 	{ "check",	cmd_check,	"validate the configuration and rules" },
 	{ "version",	cmd_version,	"print the version" },
 };

@@ -9,6 +9,7 @@
 
 #include "abuse/lookup.h"
 #include "cmd/cmd.h"
+#include "cmd/abuse_report.h"
 #include "share/escape.h"
 
 static const char abuse_usage[] =
@@ -16,7 +17,11 @@ static const char abuse_usage[] =
     "Abuse reports: who is responsible for an address, what to tell them, whether it helped.\n"
     "\n"
     "  lookup ADDR...        the network and abuse contact of addresses (RDAP, whois, JPNIC)\n"
-    "  update-bootstrap      fetch the IANA RDAP bootstrap files into [abuse] rdap_bootstrap\n";
+    "  update-bootstrap      fetch the IANA RDAP bootstrap files into [abuse] rdap_bootstrap\n"
+    "  plan                  which sources deserve a report, grouped by contact\n"
+    "  render                one report: text, xarf, jpcert or abuseipdb\n"
+    "  send                  mail the plan's reports (dry run unless --no-dry-run)\n"
+    "  status                reported addresses: continues or stopped, by day\n";
 
 static const char lookup_usage[] =
     "usage: hanipo abuse lookup [options] ADDR...\n"
@@ -210,6 +215,10 @@ abuse_update_cmd(int argc, char **argv)
 static const struct cmd abuse_cmds[] = {
 	{ "lookup", abuse_lookup_cmd, "the network and abuse contact of addresses" },
 	{ "update-bootstrap", abuse_update_cmd, "fetch the IANA RDAP bootstrap files" },
+	{ "plan", abuse_plan_cmd, "which sources deserve a report, by contact" },
+	{ "render", abuse_render_cmd, "a report as text, XARF, JPCERT/CC form or AbuseIPDB CSV" },
+	{ "send", abuse_send_cmd, "mail the plan's reports (dry run unless --no-dry-run)" },
+	{ "status", abuse_status_cmd, "did the reported addresses stop?" },
 };
 
 int

@@ -89,5 +89,8 @@ int	cmd_stats(int argc, char **argv);
 int	cmd_abuse(int argc, char **argv);
 int	cmd_verify(int argc, char **argv);
 int	cmd_seal(int argc, char **argv);
+int	cmd_classify(int argc, char **argv);
+int	cmd_geo(int argc, char **argv);
+int	cmd_ip(int argc, char **argv);
 
 #endif

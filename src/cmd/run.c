@@ -17,6 +17,7 @@
 #include <event2/event.h>
 #include <event2/thread.h>
 
+#include "analyze/sig.h"
 #include "cmd/cmd.h"
 #include "config.h"
 #include "core/limits.h"
@@ -60,13 +61,33 @@ run_stop_cb(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(rc->base);
 }
 
+/* Loads the signatures and has the store's writer classify with them; -1 with err. */
+static int
+run_signatures(struct run_ctx *rc, char *err, size_t errlen)
+{
+	struct sigdb	*db;
+
+	if ((db = sigdb_load_config(rc->cfg, err, errlen)) == NULL && *err != '\0')
+		return -1;
+	if (db != NULL)
+		log_info("signatures: %zu from %s", sigdb_count(db),
+		    config_get(rc->cfg, "signatures", "path"));
+	sigdb_attach(rc->store, db);
+	return 0;
+}
+
 static void
 run_hup_cb(evutil_socket_t sig, short what, void *arg)
 {
 	struct run_ctx	*rc = arg;
+	char		 err[1024];
 	int		 failed;
 
 	failed = services_reload(&rc->services, rc->cfg);
+	if (run_signatures(rc, err, sizeof(err)) == -1) {
+		log_error("SIGHUP: signatures kept: %s", err);
+		failed++;
+	}
 	log_reopen();
 	store_reopen(rc->store);
 	log_info("SIGHUP: rules reloaded (%d failed), log files reopened", failed);
@@ -202,6 +223,10 @@ cmd_run(int argc, char **argv)
 	    (unsigned)config_int(rc.cfg, "limits", "max_connections_per_source");
 	if ((rc.store = store_open(rc.cfg, rc.base, run_committed, NULL, err,
 	    sizeof(err))) == NULL) {
+		fprintf(stderr, "hanipo: %s\n", err);
+		goto out;
+	}
+	if (run_signatures(&rc, err, sizeof(err)) == -1) {
 		fprintf(stderr, "hanipo: %s\n", err);
 		goto out;
 	}

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analyze/geo.h"
+#include "analyze/sig.h"
 #include "core/config.h"
 #include "core/limits.h"
 #include "proto/proto.h"
@@ -70,6 +72,8 @@ proto_register_config(void)
 
 	config_register(core_config_keys);
 	config_register(store_config_keys);
+	config_register(sig_config_keys);
+	config_register(geo_config_keys);
 	for (i = 0; proto_registry[i] != NULL; i++)
 		config_register(proto_registry[i]->config_keys);
 }

@@ -25,6 +25,13 @@ static const char *const migrations[] = {
 	");"
 	"CREATE INDEX events_ts ON events(ts);"
 	"CREATE INDEX events_src ON events(src_ip, ts);",
+	/* ASN ranges loaded by `hanipo geo import`: 16-byte addresses (IPv4 as ::ffff:a.b.c.d). */
+	"CREATE TABLE asn_ranges ("
+	"  first BLOB PRIMARY KEY,"
+	"  last BLOB NOT NULL,"
+	"  asn INTEGER NOT NULL,"
+	"  org TEXT NOT NULL"
+	") WITHOUT ROWID;",
 	/* abuse: contact lookups cached with an expiry; every report sent, one row per address. */
 	"CREATE TABLE abuse_cache ("
 	"  query TEXT PRIMARY KEY,"		/* the address, canonical text */

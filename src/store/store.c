@@ -108,6 +108,14 @@ struct store {
 	struct event		*notify_ev;
 	store_notify_cb		 notify_cb;
 	void			*notify_arg;
+
+	/* Classifier: set by any thread under mtx, used by the writer for a whole batch. */
+	store_classify_cb	 cls_fn;
+	void			*cls_arg;
+	void			(*cls_free)(void *);
+	void			*old_arg[8];	/* replaced classifiers the writer frees */
+	void			(*old_free[8])(void *);
+	size_t			 nold;
 };
 
 /* The row exactly as bound, into this batch's link of the event's sensor. */
@@ -241,13 +249,30 @@ store_thread(void *arg)
 {
 	struct store		*s = arg;
 	struct evt		*batch, *ev, *next, *vec[HNP_MAX_BATCH_EVENTS];
-	size_t			 n, i, k;
+	size_t			 n, i, k, nold;
+	store_classify_cb	 cls_fn;
+	void			*cls_arg, *old_arg[8];
+	void			(*old_free[8])(void *);
 	int64_t			 last;
 
 	for (;;) {
 		pthread_mutex_lock(&s->mtx);
-		while (s->head == NULL && !s->stop)
+		while (s->head == NULL && !s->stop && s->nold == 0)
 			pthread_cond_wait(&s->cond, &s->mtx);
+		if (s->head == NULL && s->nold > 0) {
+			/* Replaced classifiers, no batch: nothing of ours uses them now. */
+			nold = s->nold;
+			memcpy(old_arg, s->old_arg, nold * sizeof(old_arg[0]));
+			memcpy(old_free, s->old_free, nold * sizeof(old_free[0]));
+			s->nold = 0;
+			pthread_mutex_unlock(&s->mtx);
+			for (k = 0; k < nold; k++)
+				old_free[k](old_arg[k]);
+			pthread_mutex_lock(&s->mtx);
+			pthread_cond_broadcast(&s->progress);
+			pthread_mutex_unlock(&s->mtx);
+			continue;
+		}
 		if (s->head == NULL && s->stop) {
 			pthread_mutex_unlock(&s->mtx);
 			break;
@@ -264,8 +289,19 @@ store_thread(void *arg)
 		s->queued -= n;
 		for (next = batch; next != NULL; next = next->next)
 			s->queued_bytes -= next->payload_len;
+		cls_fn = s->cls_fn;
+		cls_arg = s->cls_arg;
+		nold = s->nold;
+		memcpy(old_arg, s->old_arg, nold * sizeof(old_arg[0]));
+		memcpy(old_free, s->old_free, nold * sizeof(old_free[0]));
+		s->nold = 0;
 		pthread_mutex_unlock(&s->mtx);
 
+		for (k = 0; k < nold; k++)
+			old_free[k](old_arg[k]);
+		if (cls_fn != NULL)
+			for (ev = batch; ev != NULL; ev = ev->next)
+				cls_fn(ev, cls_arg);
 		if (store_commit(s, batch) == 0) {
 			atomic_store(&s->committed, last);
 			if (s->notify_ev != NULL)
@@ -518,6 +554,25 @@ store_append(struct store *s, struct evt *ev)
 	return seq;
 }
 
+void
+store_set_classifier(struct store *s, store_classify_cb fn, void *arg, void (*free_fn)(void *))
+{
+	pthread_mutex_lock(&s->mtx);
+	while (s->nold == sizeof(s->old_arg) / sizeof(s->old_arg[0])) {
+		/* Eight reloads before the writer looked: wake it, wait for it to free them. */
+		pthread_cond_signal(&s->cond);
+		pthread_cond_wait(&s->progress, &s->mtx);
+	}
+	if (s->cls_fn != NULL && s->cls_free != NULL) {
+		s->old_arg[s->nold] = s->cls_arg;
+		s->old_free[s->nold++] = s->cls_free;
+	}
+	s->cls_fn = fn;
+	s->cls_arg = arg;
+	s->cls_free = free_fn;
+	pthread_mutex_unlock(&s->mtx);
+}
+
 int64_t
 store_committed(struct store *s)
 {
@@ -555,6 +610,12 @@ store_close(struct store *s)
 	pthread_mutex_unlock(&s->mtx);
 	pthread_join(s->thread, NULL);
 	pthread_join(s->ckpt_thread, NULL);
+	while (s->nold > 0) {
+		s->nold--;
+		s->old_free[s->nold](s->old_arg[s->nold]);
+	}
+	if (s->cls_free != NULL)
+		s->cls_free(s->cls_arg);
 	store_free_done(s);
 	/* A final full checkpoint keeps the WAL small across restarts. */
 	sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);

@@ -42,6 +42,15 @@ void	store_reopen(struct store *s);
 /* Flushes, stops the writer and closes everything. */
 void	store_close(struct store *s);
 
+/*
+ * Runs fn(ev, arg) on the writer thread for every event before it is stored (classification: it
+ * may set ev->tags). Replaces the previous classifier; the writer frees the previous arg with
+ * free_fn once it no longer uses it (at its next batch, or at store_close). fn NULL: none.
+ */
+typedef void (*store_classify_cb)(struct evt *ev, void *arg);
+void	store_set_classifier(struct store *s, store_classify_cb fn, void *arg,
+	    void (*free_fn)(void *));
+
 /* Store configuration keys ([store], [log]). */
 extern const struct config_key store_config_keys[];
 

@@ -1,0 +1,507 @@
+/*
+ * sig_match.c - classifies an event against the signature database. Cheap by construction: a
+ * signature is first filtered by proto and kind (string compares), then its conditions run in file
+ * order and stop at the first that fails, so a literal written before a regex keeps PCRE2 (JIT,
+ * work-limited) off most events. Event values are extracted once per event, on first use.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/sig_impl.h"
+#include "core/buf.h"
+#include "core/evt.h"
+#include "core/jsonw.h"
+#include "core/limits.h"
+#include "core/xmalloc.h"
+
+void	sig_rec_free(struct sig_rec *r);
+
+/* A value extracted from the event: bytes at off in the view's scratch buffer, or at p. */
+struct sig_val {
+	int		 state;		/* 0 not looked at yet, 1 present, -1 absent */
+	const uint8_t	*p;		/* direct pointer (payload-derived), or NULL: use off */
+	size_t		 off, len;
+};
+
+struct sig_view {
+	const struct evt	*ev;
+	struct sigdb		*db;
+	struct sig_val		 fixed[SF_NFIXED];
+	struct sig_val		 keys[SIG_MAX_JSON_KEYS];
+	int			 keys_done;
+	struct buf		 scratch;	/* decoded strings */
+	char			 num[2][24];
+	int			 head_done;
+};
+
+static int
+sm_cmp_id(const void *a, const void *b)
+{
+	return strcmp((*(const struct sig *const *)a)->id, (*(const struct sig *const *)b)->id);
+}
+
+int
+sig_finish(struct sigdb *db, char *err, size_t errlen)
+{
+	const struct sig	*a, *b;
+	size_t			 i;
+
+	db->by_id = xcalloc(db->n ? db->n : 1, sizeof(*db->by_id));
+	for (i = 0; i < db->n; i++)
+		db->by_id[i] = &db->recs[i].pub;
+	qsort(db->by_id, db->n, sizeof(*db->by_id), sm_cmp_id);
+	for (i = 1; i < db->n; i++) {
+		a = db->by_id[i - 1];
+		b = db->by_id[i];
+		if (strcmp(a->id, b->id) != 0)
+			continue;
+		if (a > b) {	/* recs are in file order: name the later definition */
+			const struct sig *t = a;
+
+			a = b;
+			b = t;
+		}
+		snprintf(err, errlen, "%s:%u: signature %s already defined at %s:%u", b->file,
+		    b->line, b->id, a->file, a->line);
+		return -1;
+	}
+	db->view = xcalloc(1, sizeof(struct sig_view));
+	buf_init(&db->view->scratch, 2 * (size_t)HNP_MAX_FIELDS_JSON);
+	if ((db->md = pcre2_match_data_create(1, NULL)) == NULL ||
+	    (db->mctx = pcre2_match_context_create(NULL)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	pcre2_set_match_limit(db->mctx, SIG_MATCH_LIMIT);
+	pcre2_set_depth_limit(db->mctx, SIG_DEPTH_LIMIT);
+	pcre2_set_heap_limit(db->mctx, SIG_HEAP_LIMIT);
+	return 0;
+}
+
+void
+sigdb_free(struct sigdb *db)
+{
+	size_t	 i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < db->n; i++)
+		sig_rec_free(&db->recs[i]);
+	free(db->recs);
+	free(db->by_id);
+	if (db->view != NULL)
+		buf_free(&db->view->scratch);
+	free(db->view);
+	for (i = 0; i < db->nkeys; i++)
+		free(db->keys[i]);
+	for (i = 0; i < db->nfiles; i++)
+		free(db->files[i]);
+	free(db->files);
+	pcre2_match_data_free(db->md);
+	pcre2_match_context_free(db->mctx);
+	free(db);
+}
+
+size_t
+sigdb_count(const struct sigdb *db)
+{
+	return db->n;
+}
+
+const struct sig *
+sigdb_at(const struct sigdb *db, size_t i)
+{
+	return i < db->n ? &db->recs[i].pub : NULL;
+}
+
+const struct sig *
+sigdb_find(const struct sigdb *db, const char *id)
+{
+	size_t	 lo = 0, hi = db->n, mid;
+	int	 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(id, db->by_id[mid]->id);
+		if (c == 0)
+			return db->by_id[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static const uint8_t *
+sm_ptr(const struct sig_view *v, const struct sig_val *sv)
+{
+	return sv->p != NULL ? sv->p : v->scratch.data + sv->off;
+}
+
+static void
+sm_set_str(struct sig_view *v, struct sig_val *sv, const char *s, size_t len)
+{
+	sv->state = 1;
+	sv->p = (const uint8_t *)s;
+	sv->len = len;
+}
+
+/* Fills every event field the database tests, in one pass per 16 names. */
+static void
+sm_keys(struct sig_view *v)
+{
+	struct evt_value	 vals[JSONW_FIND_MAX];
+	const char		*names[JSONW_FIND_MAX];
+	struct sig_val		*sv;
+	size_t			 i, k, n;
+	int64_t			 iv;
+	char			 num[24];
+
+	v->keys_done = 1;
+	for (i = 0; i < v->db->nkeys; i += n) {
+		n = v->db->nkeys - i < JSONW_FIND_MAX ? v->db->nkeys - i : JSONW_FIND_MAX;
+		for (k = 0; k < n; k++)
+			names[k] = v->db->keys[i + k];
+		evt_fields_get(v->ev, names, n, vals);
+		for (k = 0; k < n; k++) {
+			sv = &v->keys[i + k];
+			sv->state = -1;
+			sv->p = NULL;
+			sv->off = v->scratch.len;
+			if (evt_value_str(&vals[k], &v->scratch) == 1) {
+				sv->state = 1;
+			} else if (evt_value_int(&vals[k], &iv) == 1) {
+				v->scratch.len = sv->off;
+				if (buf_append(&v->scratch, num, fmt_int(num, iv)) == 0)
+					sv->state = 1;
+			} else if ((vals[k].json != NULL && json_is_boolean(vals[k].json)) ||
+			    (vals[k].text != NULL && (vals[k].text[0] == 't' ||
+			    vals[k].text[0] == 'f'))) {
+				int	 t = vals[k].json != NULL ? json_is_true(vals[k].json) :
+				    vals[k].text[0] == 't';
+
+				v->scratch.len = sv->off;
+				if (buf_append(&v->scratch, t ? "true" : "false", t ? 4 : 5) == 0)
+					sv->state = 1;
+			} else
+				v->scratch.len = sv->off;
+			sv->len = v->scratch.len - sv->off;
+		}
+	}
+}
+
+/* Splits the payload into request line, header lines and body (HTTP's shape, LF or CRLF). */
+static void
+sm_head(struct sig_view *v)
+{
+	const uint8_t	*p = v->ev->payload, *e, *nl, *q;
+	size_t		 len = v->ev->payload_len, i, hl;
+
+	v->head_done = 1;
+	v->fixed[SF_REQUEST_LINE].state = v->fixed[SF_HEADERS].state =
+	    v->fixed[SF_BODY].state = -1;
+	if (p == NULL || len == 0)
+		return;
+	e = p + len;
+	nl = memchr(p, '\n', len);
+	i = nl != NULL ? (size_t)(nl - p) : len;
+	sm_set_str(v, &v->fixed[SF_REQUEST_LINE], (const char *)p,
+	    i > 0 && p[i - 1] == '\r' ? i - 1 : i);
+	if (nl == NULL)
+		return;
+	/* The header block ends at the first empty line: a LF followed by LF or CR LF. */
+	for (q = nl; q != NULL && q + 1 < e; q = memchr(q + 1, '\n', (size_t)(e - q - 1))) {
+		if (q[1] == '\n' || (q[1] == '\r' && q + 2 < e && q[2] == '\n')) {
+			hl = q > nl ? (size_t)(q - nl - 1) : 0;
+			if (hl > 0 && nl[hl] == '\r')
+				hl--;
+			sm_set_str(v, &v->fixed[SF_HEADERS], (const char *)nl + 1, hl);
+			q += q[1] == '\n' ? 2 : 3;
+			sm_set_str(v, &v->fixed[SF_BODY], (const char *)q, (size_t)(e - q));
+			return;
+		}
+	}
+	sm_set_str(v, &v->fixed[SF_HEADERS], (const char *)nl + 1, (size_t)(e - nl - 1));
+}
+
+static int
+sm_hex(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static void
+sm_decoded_uri(struct sig_view *v, struct sig_val *sv)
+{
+	const char	*key = "uri";
+	struct evt_value val;
+	size_t		 start = v->scratch.len, i, n;
+	const uint8_t	*s;
+	uint8_t		 c;
+	int		 h, l;
+
+	sv->state = -1;
+	evt_fields_get(v->ev, &key, 1, &val);
+	if (evt_value_str(&val, &v->scratch) != 1) {
+		v->scratch.len = start;
+		return;
+	}
+	n = v->scratch.len - start;
+	/* Decode in place: the output is never longer than the input. */
+	s = v->scratch.data + start;
+	for (i = 0, sv->len = 0; i < n; i++) {
+		c = s[i];
+		if (c == '+')
+			c = ' ';
+		else if (c == '%' && i + 2 < n && (h = sm_hex(s[i + 1])) >= 0 && (l = sm_hex(s[i + 2])) >= 0) {
+			c = (uint8_t)(h << 4 | l);
+			i += 2;
+		}
+		v->scratch.data[start + sv->len++] = c;
+	}
+	v->scratch.len = start + sv->len;
+	sv->state = 1;
+	sv->p = NULL;
+	sv->off = start;
+}
+
+/* The value of a fixed field; NULL when the event has none. */
+static const struct sig_val *
+sm_fixed(struct sig_view *v, enum sig_field f)
+{
+	const struct evt	*ev = v->ev;
+	struct sig_val		*sv = &v->fixed[f];
+
+	if (sv->state != 0)
+		return sv->state == 1 ? sv : NULL;
+	switch (f) {
+	case SF_PROTO:
+		sm_set_str(v, sv, ev->proto, strlen(ev->proto));
+		break;
+	case SF_KIND:
+		sm_set_str(v, sv, ev->kind, strlen(ev->kind));
+		break;
+	case SF_SENSOR:
+		sm_set_str(v, sv, ev->sensor, strlen(ev->sensor));
+		break;
+	case SF_SRC_IP:
+		sm_set_str(v, sv, ev->src_ip, strlen(ev->src_ip));
+		break;
+	case SF_SRC_PORT:
+	case SF_DST_PORT:
+		sm_set_str(v, sv, v->num[f == SF_DST_PORT], fmt_int(v->num[f == SF_DST_PORT],
+		    f == SF_DST_PORT ? ev->dst_port : ev->src_port));
+		break;
+	case SF_PAYLOAD:
+		if (ev->payload != NULL)
+			sm_set_str(v, sv, (const char *)ev->payload, ev->payload_len);
+		else
+			sv->state = -1;
+		break;
+	case SF_REQUEST_LINE:
+	case SF_HEADERS:
+	case SF_BODY:
+		if (!v->head_done)
+			sm_head(v);
+		break;
+	case SF_DECODED_URI:
+		sm_decoded_uri(v, sv);
+		break;
+	default:
+		sv->state = -1;
+		break;
+	}
+	return sv->state == 1 ? sv : NULL;
+}
+
+static const uint8_t sm_lower[256] = {
+#define L4(i) L1(i), L1(i + 1), L1(i + 2), L1(i + 3)
+#define L1(i) ((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i))
+#define L16(i) L4(i), L4(i + 4), L4(i + 8), L4(i + 12)
+#define L64(i) L16(i), L16(i + 16), L16(i + 32), L16(i + 48)
+	L64(0), L64(64), L64(128), L64(192)
+#undef L64
+#undef L16
+#undef L4
+#undef L1
+};
+
+static int
+sm_icontains(const uint8_t *h, size_t hl, const char *w, size_t wl)
+{
+	const uint8_t	*n = (const uint8_t *)w;
+	size_t		 i, k;
+
+	if (wl == 0)
+		return 1;
+	if (wl > hl)
+		return 0;
+	for (i = 0; i + wl <= hl; i++) {
+		if (sm_lower[h[i]] != n[0])
+			continue;
+		for (k = 1; k < wl && sm_lower[h[i + k]] == n[k]; k++)
+			;
+		if (k == wl)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+sm_op(struct sigdb *db, const struct sig_cond *c, const uint8_t *p, size_t len)
+{
+	static const uint8_t	 empty[1];
+	size_t			 i, wl;
+	int			 rc;
+
+	if (p == NULL)
+		p = empty;
+	if (c->op == SO_REGEX) {
+		rc = pcre2_match(c->re, p, len, 0, 0, db->md, db->mctx);
+		if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+			rc = pcre2_match(c->re, p, len, 0, PCRE2_NO_JIT, db->md, db->mctx);
+		return rc >= 0;
+	}
+	for (i = 0; i < c->nwords; i++) {
+		wl = c->wlen[i];
+		switch (c->op) {
+		case SO_IS:
+			if (len == wl && memcmp(p, c->words[i], wl) == 0)
+				return 1;
+			break;
+		case SO_CONTAINS:
+			if (wl == 0 || memmem(p, len, c->words[i], wl) != NULL)
+				return 1;
+			break;
+		case SO_ICONTAINS:
+			if (sm_icontains(p, len, c->words[i], wl))
+				return 1;
+			break;
+		case SO_STARTS:
+			if (len >= wl && memcmp(p, c->words[i], wl) == 0)
+				return 1;
+			break;
+		case SO_ISTARTS:
+			if (len >= wl && sm_icontains(p, wl, c->words[i], wl))
+				return 1;
+			break;
+		case SO_ENDS:
+			if (len >= wl && memcmp(p + len - wl, c->words[i], wl) == 0)
+				return 1;
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}
+
+static int
+sm_cond(struct sig_view *v, const struct sig_cond *c, json_t *tags)
+{
+	const struct sig_val	*sv;
+	const char		*t;
+	size_t			 i, k;
+	int			 hit = 0;
+
+	for (i = 0; i < c->nfields && !hit; i++) {
+		const struct sig_fref	*fr = &c->fields[i];
+
+		if (fr->f == SF_TAGS) {
+			for (k = 0; k < json_array_size(tags) && !hit; k++)
+				if ((t = json_string_value(json_array_get(tags, k))) != NULL)
+					hit = sm_op(v->db, c, (const uint8_t *)t, strlen(t));
+			continue;
+		}
+		if (fr->f == SF_JSON) {
+			if (!v->keys_done)
+				sm_keys(v);
+			sv = v->keys[fr->key].state == 1 ? &v->keys[fr->key] : NULL;
+		} else
+			sv = sm_fixed(v, fr->f);
+		if (sv != NULL)
+			hit = sm_op(v->db, c, sm_ptr(v, sv), sv->len);
+	}
+	return c->neg ? !hit : hit;
+}
+
+static int
+sm_in(char *const *list, size_t n, const char *s)
+{
+	size_t	 i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+sm_rec(struct sig_view *v, const struct sig_rec *r, json_t *tags)
+{
+	size_t	 i, k;
+
+	if (!sm_in(r->protos, r->nprotos, v->ev->proto) || !sm_in(r->kinds, r->nkinds, v->ev->kind))
+		return 0;
+	for (i = 0; i < r->nclauses; i++) {
+		for (k = 0; k < r->clauses[i].nconds; k++)
+			if (!sm_cond(v, &r->clauses[i].conds[k], tags))
+				break;
+		if (k == r->clauses[i].nconds)
+			return 1;
+	}
+	return 0;
+}
+
+/* Drops the tags that are ids of this database (they are recomputed). */
+static void
+sm_drop_own(struct sigdb *db, json_t *tags)
+{
+	size_t		 i = 0;
+	const char	*t;
+
+	while (i < json_array_size(tags)) {
+		t = json_string_value(json_array_get(tags, i));
+		if (t != NULL && sigdb_find(db, t) != NULL)
+			json_array_remove(tags, i);
+		else
+			i++;
+	}
+}
+
+int
+sigdb_classify(struct sigdb *db, struct evt *ev)
+{
+	struct sig_view	*v = db->view;
+	size_t		 i;
+	int		 nmatch = 0;
+
+	if (ev->tags != NULL)
+		sm_drop_own(db, ev->tags);
+	v->scratch.len = 0;
+	memset(v->fixed, 0, sizeof(v->fixed));
+	v->keys_done = 0;
+	v->head_done = 0;
+	v->ev = ev;
+	v->db = db;
+	for (i = 0; i < db->n; i++) {
+		if (!sm_rec(v, &db->recs[i], ev->tags))
+			continue;
+		if (ev->tags == NULL)
+			ev->tags = json_array();
+		json_array_append_new(ev->tags, json_string(db->recs[i].pub.id));
+		nmatch++;
+	}
+	if (v->scratch.cap > 64 * 1024)
+		buf_free(&v->scratch);
+	return nmatch;
+}
