@@ -45,6 +45,23 @@ put_b64(struct buf *b, const void *p, size_t n)
 	free(e);
 }
 
+/* Text in canonical form (CRLF line ends) as base64. */
+static void
+put_text_b64(struct buf *b, const char *p, size_t n)
+{
+	struct buf	 crlf;
+	size_t		 i;
+
+	buf_init(&crlf, 2 * n + 2);
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\n' && (i == 0 || p[i - 1] != '\r'))
+			buf_append(&crlf, "\r", 1);
+		buf_append(&crlf, p + i, 1);
+	}
+	put_b64(b, crlf.data != NULL ? crlf.data : (const uint8_t *)"", crlf.len);
+	buf_free(&crlf);
+}
+
 static void
 put_s(struct buf *b, const char *s)
 {
@@ -109,7 +126,7 @@ mail_build(const char *from, const char *to, const char *subject, const char *bo
 	snprintf(line, sizeof(line), "\r\n--%s\r\nContent-Type: text/plain; charset=UTF-8\r\n"
 	    "Content-Transfer-Encoding: base64\r\n\r\n", boundary);
 	put_s(b, line);
-	put_b64(b, body, bodylen);
+	put_text_b64(b, body, bodylen);
 	if (nx > 0) {
 		snprintf(line, sizeof(line), "\r\n--%s\r\nContent-Type: message/feedback-report\r\n"
 		    "\r\nFeedback-Type: xarf\r\nUser-Agent: hanipo/%s\r\nVersion: 1\r\n", boundary,

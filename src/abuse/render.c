@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <sys/timex.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/rand.h>
@@ -57,27 +58,28 @@ tz_offset(const char *tz, int64_t ts_us, int *off)
 {
 	struct tm	 tm;
 	time_t		 t = (time_t)(ts_us / 1000000);
-	char		*old;
+	char		*old, path[128];
 
 	if (time_parse_offset(tz, off) == 0)
 		return 0;
-	if (strchr(tz, '/') == NULL || strstr(tz, "..") != NULL || tz[0] == '/')
+	if (strchr(tz, '/') == NULL || strstr(tz, "..") != NULL || tz[0] == '/' ||
+	    strlen(tz) > 64)
 		return -1;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+	if (access(path, R_OK) == -1)
+		return -1;	/* glibc would silently take an unknown name as UTC */
 	old = getenv("TZ") != NULL ? strdup(getenv("TZ")) : NULL;
 	setenv("TZ", tz, 1);
 	tzset();
 	localtime_r(&t, &tm);
 	*off = (int)tm.tm_gmtoff;
-	/* An unknown name gives UTC with the name as its abbreviation: accept only real zones. */
-	if (strcmp(tm.tm_zone, tz) == 0)
-		*off = -99999;
 	if (old != NULL) {
 		setenv("TZ", old, 1);
 		free(old);
 	} else
 		unsetenv("TZ");
 	tzset();
-	return *off == -99999 ? -1 : 0;
+	return 0;
 }
 
 int
@@ -334,14 +336,18 @@ put_footer(struct buf *b, const struct render_ctx *rc)
 	tz_offset(rc->tz, rc->now, &off);
 	snprintf(z, sizeof(z), "%c%02d:%02d", off < 0 ? '-' : '+', abs(off) / 3600,
 	    abs(off) % 3600 / 60);
+	if (rc->tz[0] == '+' || rc->tz[0] == '-')
+		z[0] = '\0';	/* the zone is its offset already */
 	if (rc->ja) {
-		put(b, "時刻は UTC (+00:00) と %s (%s) で表記しています。観測システムの時計の NTP 同期: %s。\n",
-		    rc->tz, z, clock_synced() ? "有" : "無");
+		put(b, "時刻は UTC (+00:00) と %s%s%s%s で表記しています。観測システムの時計の NTP 同期: "
+		    "%s。\n", rc->tz, *z != '\0' ? " (" : "", z, *z != '\0' ? ")" : "",
+		    clock_synced() ? "有" : "無");
 		put(b, "証拠の完全性: 記録全体のハッシュチェーンのダイジェスト %s\n"
 		    "(ログの検証をご希望の場合はご連絡ください)\n\n", rc->digest);
 	} else {
-		put(b, "Times are UTC (+00:00) and %s (%s). The sensor's clock is NTP-synchronised: "
-		    "%s.\n", rc->tz, z, clock_synced() ? "yes" : "no");
+		put(b, "Times are UTC (+00:00) and %s%s%s%s. The sensor's clock is NTP-synchronised: "
+		    "%s.\n", rc->tz, *z != '\0' ? " (" : "", z, *z != '\0' ? ")" : "",
+		    clock_synced() ? "yes" : "no");
 		put(b, "Evidence integrity: digest of the sensor's event hash chain %s\n"
 		    "(ask us and we will verify the logs for you)\n\n", rc->digest);
 	}
@@ -626,8 +632,18 @@ render_xarf(const struct render_ctx *rc, const struct report_src *s, const char 
 	case ATK_RECON:
 		json_object_set_new(j, "type", json_string("reconnaissance"));
 		a = json_array();
-		for (i = 0; i < s->nsamples; i++)
-			json_array_append_new(a, jsafe(s->samples[i].text, s->samples[i].len));
+		for (i = 0; i < s->nsamples; i++) {
+			const char	*t = s->samples[i].text, *sp;
+			size_t		 len = s->samples[i].len;
+
+			/* "GET /.env" -> "/.env": the resource, not the request line. */
+			if ((sp = memchr(t, ' ', len)) != NULL && strcmp(s->samples[i].kind,
+			    "request") == 0) {
+				len -= (size_t)(sp + 1 - t);
+				t = sp + 1;
+			}
+			json_array_append_new(a, jsafe(t, len));
+		}
 		json_object_set_new(j, "probed_resources", a);
 		json_object_set_new(j, "total_probes", json_integer(s->events));
 		break;
@@ -637,7 +653,7 @@ render_xarf(const struct render_ctx *rc, const struct report_src *s, const char 
 	}
 	if ((atk == ATK_LOGIN || atk == ATK_SCAN) && json_object_get(j, "source_port") == NULL)
 		json_object_set_new(j, "source_port", json_integer(1));	/* unknown */
-	out = json_dumps(j, JSON_COMPACT);
+	out = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(3));
 	json_decref(j);
 	return out;
 }

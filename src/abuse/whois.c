@@ -363,6 +363,8 @@ whois_parse(const char *text, size_t len, const char *query, struct contact *c, 
 	if (net >= 0) {
 		first_value(&wp, net, "netname", c->name, sizeof(c->name));
 		first_value(&wp, net, "network name", c->name, sizeof(c->name));
+		first_value(&wp, net, "owner", c->name, sizeof(c->name));	/* LACNIC */
+		first_value(&wp, net, "orgname", c->name, sizeof(c->name));	/* ARIN */
 		first_value(&wp, net, "ネットワーク名", c->name, sizeof(c->name));
 		first_value(&wp, net, "nethandle", c->handle, sizeof(c->handle));
 		first_value(&wp, net, "country", c->country, sizeof(c->country));

@@ -86,3 +86,45 @@ class WhoisServer:
     def close(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+class SmtpServer:
+    """aiosmtpd on 127.0.0.1: keeps (mail_from, rcpt_tos, raw bytes as received) per message."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+        from conftest import free_port
+        self.messages = []
+        srv = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                srv.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
+                                     envelope.original_content))
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def close(self):
+        self.controller.stop()
+
+
+XARF = SHARED / "data" / "xarf" / "schemas" / "v4"
+
+
+def xarf_validate(report):
+    """Validates one XARF report against its type schema and the master schema (Debian's
+    python3-jsonschema 4.10: a RefResolver store built from every schema file)."""
+    from jsonschema import Draft202012Validator, FormatChecker, RefResolver
+    store = {}
+    for p in XARF.rglob("*.json"):
+        s = json.loads(p.read_text())
+        store[s["$id"]] = s
+    name = f"{report['category']}-{report['type'].replace('_', '-')}.json"
+    for schema in (json.loads((XARF / "types" / name).read_text()),
+                   json.loads((XARF / "xarf-v4-master.json").read_text())):
+        resolver = RefResolver(base_uri=schema["$id"], referrer=schema, store=store)
+        Draft202012Validator(schema, resolver=resolver,
+                             format_checker=FormatChecker()).validate(report)

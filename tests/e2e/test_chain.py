@@ -77,6 +77,11 @@ def test_seal_and_verify_seal_under_faketime(make_hanipo):
     r = h.cli("verify", "--seal")
     assert r.returncode == 0 and f"seal 2031-05-01: ok, digest {digest}" in r.stdout, r.stdout
 
+    # Reports quote the digest, so a recipient can ask for verification.
+    r = h.cli("abuse", "render", "--ip", "127.0.0.1", "--offline", "--since", "1h",
+              "--format", "text")
+    assert f"sha256:{digest}" in r.stdout, r.stdout + r.stderr
+
     # The seal does not verify with another key pair.
     other = h.dir / "other.key"
     subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(other)],
