@@ -6,7 +6,7 @@ BUILD_ASAN ?= build-asan
 CONFIG     ?= data/hanipo.conf
 PYTEST     := /usr/bin/python3 -m pytest
 
-.PHONY: all build run test deps-run deps-test unit e2e asan fuzz lint bench clean
+.PHONY: all build run test deps-run deps-test unit e2e asan fuzz lint bench clean geoip
 
 all: build
 
@@ -52,6 +52,12 @@ e2e: build
 
 lint:
 	@sh tools/lint-banned.sh
+
+# Country database and ASN ranges from ip-location-db (npm pack), into var/geo/; then
+# `./build/hanipo geo import` loads the ranges into the store.
+geoip:
+	@sh tools/deps.sh geo
+	sh tools/geoip.sh var/geo
 
 bench: build
 	sh bench/http.sh

@@ -14,6 +14,7 @@ static const struct cmd cmd_table[] = {
 	{ "abuse",	cmd_abuse,	"abuse reports: lookup, plan, render, send, status" },
 	{ "classify",	cmd_classify,	"run the signatures over stored events again" },
 	{ "geo",	cmd_geo,	"geo/ASN databases: import ASN ranges, look an address up" },
+	{ "ip",		cmd_ip,		"one source address: profile and timeline" },
 	{ "check",	cmd_check,	"validate the configuration and rules" },
 	{ "version",	cmd_version,	"print the version" },
 };

@@ -7,11 +7,13 @@ BUILD_PKGS="meson ninja-build pkg-config gcc libc6-dev libevent-dev libssl-dev l
 libpcre2-dev libexpat1-dev libjansson-dev libmaxminddb-dev libcurl4-openssl-dev"
 TEST_PKGS="clang libclang-rt-14-dev libcmocka-dev python3 python3-pytest curl wrk sqlite3
 iproute2 procps python3-jsonschema python3-aiosmtpd faketime openssl"
+GEO_PKGS="npm"
 
 case "${1:-run}" in
 run) want="$BUILD_PKGS" ;;
 test) want="$BUILD_PKGS $TEST_PKGS" ;;
-*) echo "usage: $0 run|test" >&2; exit 2 ;;
+geo) want="$GEO_PKGS" ;;
+*) echo "usage: $0 run|test|geo" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -149,8 +149,8 @@ owasp     I2 I9
 abuseipdb 15 21
 proto     http https
 kind      request
-match     path starts /containers/ /images/ /_ping /exec/ /v1.
-match     path regex ^(/v1\.\d+)?/(containers|images|_ping|exec|info|version)(/|$)
+match     path starts /containers/ /images/json /images/create /_ping /exec/ /v1.
+match     path regex ^(/v1\.\d+)?/(containers/|images/(json|create)|_ping$|exec/|info$|version$)
 or
 match     dst_port is 2375 2376 4243
 match     path is /version /info /_ping

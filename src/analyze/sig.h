@@ -40,7 +40,7 @@ struct sigdb *sigdb_load_mem(const char *name, const char *text, size_t len, cha
 	    size_t errlen);
 /*
  * Loads the database the configuration names ([signatures] path); err names the config origin.
- * An empty path (classification off) gives NULL with err "".
+ * No signatures (an empty path, or the default path absent) gives NULL with err "".
  */
 struct sigdb *sigdb_load_config(const struct config *cfg, char *err, size_t errlen);
 void	sigdb_free(struct sigdb *db);

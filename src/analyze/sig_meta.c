@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analyze/sig.h"
 #include "core/config.h"
@@ -68,7 +69,9 @@ sigdb_load_config(const struct config *cfg, char *err, size_t errlen)
 	struct sigdb	*db;
 	char		 why[1024];
 
-	if (path == NULL || *path == '\0') {
+	/* Empty, or the default (relative) path absent when started elsewhere: no signatures. */
+	if (path == NULL || *path == '\0' || (strcmp(config_origin(cfg, "signatures", "path"),
+	    "default") == 0 && access(path, F_OK) == -1)) {
 		err[0] = '\0';
 		return NULL;
 	}

@@ -2,6 +2,8 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "analyze/geo.h"
+#include "analyze/sig.h"
 #include "cmd/cmd.h"
 #include "proto/service.h"
 
@@ -10,6 +12,22 @@ static const char check_usage[] =
     "\nParses the configuration and every rule file it names; prints \"configuration OK\"\n"
     "or the first problem as file:line: message (exit 2). --dump also prints every key with\n"
     "its effective value and where it came from.\n";
+
+/* The signature files and geo databases the configuration names. */
+static int
+check_analyze(const struct config *cfg, char *err, size_t errlen)
+{
+	struct sigdb	*sigs;
+	struct geo	*geo;
+
+	if ((sigs = sigdb_load_config(cfg, err, errlen)) == NULL && *err != '\0')
+		return -1;
+	sigdb_free(sigs);
+	if ((geo = geo_open(cfg, NULL, err, errlen)) == NULL)
+		return -1;
+	geo_close(geo);
+	return 0;
+}
 
 int
 cmd_check(int argc, char **argv)
@@ -46,7 +64,8 @@ cmd_check(int argc, char **argv)
 		fprintf(stderr, "hanipo: %s\n", err);
 		goto out;
 	}
-	if (services_check_listen(&sv, cfg, err, sizeof(err)) == -1)
+	if (services_check_listen(&sv, cfg, err, sizeof(err)) == -1 ||
+	    check_analyze(cfg, err, sizeof(err)) == -1)
 		fprintf(stderr, "hanipo: %s\n", err);
 	else {
 		if (dump)

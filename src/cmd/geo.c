@@ -115,7 +115,7 @@ cmd_geo(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:" CMD_COMMON_OPTSTRING, longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":" CMD_COMMON_OPTSTRING, longopts, NULL)) != -1) {
 		if ((r = cmd_common_opt(&cc, ch, optarg)) == 1)
 			continue;
 		if (r == -1)

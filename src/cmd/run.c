@@ -69,6 +69,9 @@ run_signatures(struct run_ctx *rc, char *err, size_t errlen)
 
 	if ((db = sigdb_load_config(rc->cfg, err, errlen)) == NULL && *err != '\0')
 		return -1;
+	if (db == NULL)
+		log_warn("signatures: none (%s absent or [signatures] path empty): events are not "
+		    "classified", config_get(rc->cfg, "signatures", "path"));
 	if (db != NULL)
 		log_info("signatures: %zu from %s", sigdb_count(db),
 		    config_get(rc->cfg, "signatures", "path"));

@@ -398,7 +398,7 @@ query_top(sqlite3 *db, const struct query_filter *f, const char *const *keys, si
 	struct qsql		 q;
 	sqlite3_stmt		*st;
 	size_t			 k, cnt = 0, cap = 0;
-	int			 rc;
+	int			 rc, tags = 0;
 
 	*out = NULL;
 	*nout = 0;
@@ -418,7 +418,10 @@ query_top(sqlite3 *db, const struct query_filter *f, const char *const *keys, si
 
 		if (k > 0)
 			qs_add(&q, ", ");
-		if (strncmp(keys[k], "$.", 2) == 0) {
+		if (strcmp(keys[k], "tag") == 0) {
+			qs_add(&q, "t.value");
+			tags = 1;
+		} else if (strncmp(keys[k], "$.", 2) == 0) {
 			qs_add(&q, "CASE WHEN json_valid(fields) THEN json_extract(fields, ");
 			qs_text(&q, keys[k]);
 			qs_add(&q, ") END");
@@ -432,6 +435,9 @@ query_top(sqlite3 *db, const struct query_filter *f, const char *const *keys, si
 		qs_add(&q, alias[k]);
 	}
 	qs_add(&q, " FROM events");
+	if (tags)	/* one row per element of the tags array */
+		qs_add(&q, ", json_each(CASE WHEN json_valid(events.tags) THEN events.tags "
+		    "ELSE '[]' END) AS t");
 	g.order = QUERY_ASC;
 	qs_where(&q, &g);
 	qs_add(&q, ") WHERE k0 IS NOT NULL GROUP BY ");

@@ -82,7 +82,7 @@ struct query_rank {
  * values of nkeys keys, counts, and orders by count descending, ties by the key values
  * ascending. A key is a JSON path into fields starting with "$." (bound as a parameter: any
  * path is safe) or one of the columns src_ip, dst_ip, src_port, dst_port, proto, kind, sensor,
- * session, id. Events whose first key is NULL (field absent) are not counted. n == 0: all values.
+ * session, id, or "tag": each element of the tags array (an event counts once per tag). Events whose first key is NULL (field absent) are not counted. n == 0: all values.
  * Returns 0 with a malloc'd array in *out (free with query_rank_free) and its length in *nout,
  * or -1 with err (also for an unknown column key).
  */
