@@ -54,7 +54,7 @@ key_create(const char *path, char *err, size_t errlen)
 	EVP_PKEY	*k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 	char		 pub[1100];
 	FILE		*fp;
-	int		 fd;
+	int		 fd, wrote;
 
 	if (k == NULL) {
 		snprintf(err, errlen, "cannot make an Ed25519 key");
@@ -68,7 +68,8 @@ key_create(const char *path, char *err, size_t errlen)
 		EVP_PKEY_free(k);
 		return NULL;
 	}
-	if (!PEM_write_PrivateKey(fp, k, NULL, NULL, 0, NULL, NULL) | (fclose(fp) != 0)) {
+	wrote = PEM_write_PrivateKey(fp, k, NULL, NULL, 0, NULL, NULL);
+	if (fclose(fp) != 0 || !wrote) {
 		snprintf(err, errlen, "%s: cannot write the key", path);
 		EVP_PKEY_free(k);
 		return NULL;
