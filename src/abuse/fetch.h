@@ -9,9 +9,10 @@
 #define FETCH_TIMEOUT_S		20	/* a whole HTTP exchange or whois query */
 
 /*
- * GETs url (http or https; redirects followed, at most 5, to http/https only; https checks
- * certificates against the system's CA store) into out (capped by out's maximum: a longer body is
- * an error). accept may be NULL. Returns the HTTP status (200...), or -1 with err.
+ * GETs url (http or https; redirects followed, at most 5, to http/https only and from https
+ * only to https; https checks certificates against the system's CA store) into out (capped by
+ * out's maximum: a longer body is an error). accept may be NULL. Returns the HTTP status, or -1
+ * with err.
  */
 int	fetch_http(const char *url, const char *accept, struct buf *out, char *err, size_t errlen);
 /*
