@@ -4,10 +4,11 @@
 set -eu
 
 BUILD_PKGS="meson ninja-build pkg-config gcc libc6-dev libevent-dev libssl-dev libsqlite3-dev
-libpcre2-dev libexpat1-dev libjansson-dev libssh-dev libmaxminddb-dev zlib1g-dev"
+libpcre2-dev libexpat1-dev libjansson-dev libssh-dev libmaxminddb-dev zlib1g-dev libcurl4-openssl-dev"
 TEST_PKGS="clang libclang-rt-14-dev libcmocka-dev python3 python3-pytest curl wrk sqlite3
 iproute2 procps hydra nmap python3-paramiko openssh-client python3-scapy openssl wget tshark nginx
-python3-jsonschema chromium python3-pil goaccess"
+python3-jsonschema chromium python3-pil goaccess
+python3-aiosmtpd faketime"
 GEO_PKGS="npm"
 
 case "${1:-run}" in

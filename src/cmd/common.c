@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "abuse/lookup.h"
 #include "cmd/cmd.h"
 #include "core/timeutil.h"
 #include "store/query.h"
+#include "store/seal.h"
 #include "proto/proto.h"
 
 static const char	*cmd_source = "(built-in defaults)";
@@ -41,6 +43,8 @@ cmd_load_config(const struct cmd_common *cc)
 	size_t		 i;
 
 	proto_register_config();
+	config_register(abuse_config_keys);
+	config_register(seal_config_keys);
 	cfg = config_new();
 	if (path == NULL && (path = getenv("HANIPO_CONFIG")) != NULL && *path == '\0')
 		path = NULL;

@@ -56,6 +56,48 @@ static const char *const migrations[] = {
 	") WITHOUT ROWID;"
 	"CREATE TABLE fold_mark (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);"
 	"INSERT INTO fold_mark VALUES (1, 0);",
+	/* abuse: contact lookups cached with an expiry; every report sent, one row per address. */
+	"CREATE TABLE abuse_cache ("
+	"  query TEXT PRIMARY KEY,"		/* the address, canonical text */
+	"  fetched INTEGER NOT NULL,"		/* µs */
+	"  expires INTEGER NOT NULL,"		/* µs */
+	"  contact TEXT NOT NULL"		/* JSON (contact_to_json) */
+	");"
+	"CREATE TABLE abuse_reports ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  report_id TEXT NOT NULL,"		/* UUID, one per mail */
+	"  ts INTEGER NOT NULL,"		/* µs: when it was sent (or recorded) */
+	"  contact TEXT NOT NULL,"		/* the recipient */
+	"  ip TEXT NOT NULL,"			/* one reported address */
+	"  first_ts INTEGER NOT NULL,"		/* its events covered: first and last */
+	"  last_ts INTEGER NOT NULL,"
+	"  events INTEGER NOT NULL,"
+	"  message_id TEXT NOT NULL,"
+	"  format TEXT NOT NULL,"
+	"  digest TEXT NOT NULL DEFAULT ''"	/* chain digest quoted in the report */
+	");"
+	"CREATE INDEX abuse_reports_ip ON abuse_reports(ip, ts);",
+	/* Tamper evidence: one hash-chain link per sensor per committed batch; signed day digests. */
+	"CREATE TABLE chain ("
+	"  seq INTEGER PRIMARY KEY,"
+	"  sensor TEXT NOT NULL,"
+	"  first_seq INTEGER NOT NULL,"		/* the sensor's events in this batch */
+	"  last_seq INTEGER NOT NULL,"
+	"  events INTEGER NOT NULL,"
+	"  ts INTEGER NOT NULL,"		/* µs, commit time */
+	"  prev TEXT NOT NULL,"			/* hex SHA-256 of the sensor's previous link */
+	"  hash TEXT NOT NULL,"			/* SHA-256(prev || leaves) */
+	"  leaves BLOB NOT NULL"		/* each event's SHA-256, in seq order */
+	");"
+	"CREATE INDEX chain_sensor ON chain(sensor, seq);"
+	"CREATE TABLE seals ("
+	"  day TEXT PRIMARY KEY,"		/* YYYY-MM-DD, UTC */
+	"  ts INTEGER NOT NULL,"		/* µs, when sealed */
+	"  digest TEXT NOT NULL,"		/* chain_digest at the end of the day */
+	"  sensors INTEGER NOT NULL,"
+	"  signature TEXT NOT NULL,"		/* Ed25519 over the seal text, base64 */
+	"  public_key TEXT NOT NULL"		/* hex, for reference: verify uses the key file */
+	");",
 };
 
 int

@@ -5,7 +5,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-#define SCHEMA_VERSION	3
+#define SCHEMA_VERSION	5
 
 /* Brings db up to SCHEMA_VERSION in one transaction. Returns 0, or -1 with err. */
 int	schema_migrate(sqlite3 *db, char *err, size_t errlen);

@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
+#include "store/chain.h"
 #include "store/schema.h"
 #include "store/sink.h"
 #include "store/store.h"
@@ -80,6 +81,7 @@ struct store {
 	sqlite3			*db;
 	sqlite3_stmt		*ins;
 	sqlite3_stmt		*begin, *commit;	/* prepared once: sqlite3_exec prepares each time */
+	struct chain		*chain;		/* tamper evidence: each sensor's hash chain */
 	struct buf		 scratch_fields, scratch_tags;	/* writer thread only */
 	void			*sink_state[NSINKS];
 
@@ -115,6 +117,35 @@ struct store {
 	void			(*old_free[8])(void *);
 	size_t			 nold;
 };
+
+/* The row exactly as bound, into this batch's link of the event's sensor. */
+static void
+store_chain_add(struct store *s, const struct evt *ev, const char *fields, size_t flen,
+    const char *tags, size_t tlen)
+{
+	struct chain_row	 r;
+
+	r.seq = ev->seq;
+	r.id = ev->id;
+	r.ts = ev->ts;
+	r.sensor = ev->sensor;
+	r.session = ev->session;
+	r.proto = ev->proto;
+	r.kind = ev->kind;
+	r.src_ip = ev->src_ip;
+	r.src_port = ev->src_port;
+	r.dst_ip = ev->dst_ip;
+	r.dst_port = ev->dst_port;
+	r.fields = fields;
+	r.fields_len = flen;
+	r.payload = ev->payload;
+	r.payload_len = ev->payload_len;
+	r.payload_total = ev->payload != NULL ? (int64_t)ev->payload_total : 0;
+	r.payload_sha256 = ev->payload != NULL ? ev->payload_sha256 : NULL;
+	r.tags = tags;
+	r.tags_len = tlen;
+	chain_add(s->chain, &r);
+}
 
 static int
 store_insert(struct store *s, struct evt *ev)
@@ -170,7 +201,10 @@ store_insert(struct store *s, struct evt *ev)
 	 * the next step, so the stale SQLITE_STATIC pointers into ev are never read.
 	 */
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != SQLITE_DONE)
+		return -1;
+	store_chain_add(s, ev, fields, (size_t)flen, tags, (size_t)tlen);
+	return 0;
 }
 
 /* Runs a prepared statement without results (BEGIN, COMMIT): 0, or -1. */
@@ -192,11 +226,15 @@ store_commit(struct store *s, struct evt *batch)
 
 	for (tries = 0;; tries++) {
 		if (store_run(s->begin) == 0) {
+			chain_begin(s->chain);
 			for (ev = batch; ev != NULL; ev = ev->next)
 				if (store_insert(s, ev) == -1)
 					break;
-			if (ev == NULL && store_run(s->commit) == 0)
+			if (ev == NULL && chain_write(s->chain, s->db, time_now_us()) == 0 &&
+			    store_run(s->commit) == 0) {
+				chain_committed(s->chain);
 				return 0;
+			}
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		}
 		log_error("store: commit failed: %s (try %d)", sqlite3_errmsg(s->db), tries + 1);
@@ -441,6 +479,8 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto fail;
 	}
+	if ((s->chain = chain_open(s->db, err, errlen)) == NULL)
+		goto fail;
 	buf_init(&s->scratch_fields, HNP_MAX_FIELDS_JSON);
 	buf_init(&s->scratch_tags, HNP_MAX_FIELDS_JSON);
 	s->next_seq = store_max_seq(s->db) + 1;
@@ -476,6 +516,7 @@ fail:
 	for (k = 0; k < NSINKS; k++)
 		if (s->sink_state[k] != NULL)
 			store_sinks[k]->close(s->sink_state[k]);
+	chain_free(s->chain);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->begin);
 	sqlite3_finalize(s->commit);
@@ -588,6 +629,7 @@ store_close(struct store *s)
 		event_free(s->notify_ev);
 	if (s->handoff_ev != NULL)
 		event_free(s->handoff_ev);
+	chain_free(s->chain);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->begin);
 	sqlite3_finalize(s->commit);

@@ -1,0 +1,498 @@
+/*
+ * chain.c - the event hash chain: per sensor, link_i = SHA-256(link_{i-1} || h(e_1) || ... ||
+ * h(e_n)) over the events a batch committed for that sensor, stored in table chain with the
+ * event hashes; the writer adds one row per sensor per batch (a few µs), verify recomputes all.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
+#include "core/buf.h"
+#include "core/limits.h"
+#include "core/xmalloc.h"
+#include "store/chain.h"
+
+struct chain_link {
+	char		*sensor;
+	uint8_t		 last[CHAIN_HASH_LEN];	/* committed */
+	/* the batch in progress */
+	int64_t		 first_seq, last_seq, n;
+	struct buf	 leaves;
+	uint8_t		 next[CHAIN_HASH_LEN];
+};
+
+struct chain {
+	struct chain_link *l;
+	size_t		 n;
+	sqlite3_stmt	*ins;
+	EVP_MD_CTX	*md;
+	struct buf	 enc;		/* a row's encoding, reused */
+};
+
+#define CHAIN_MAX_LEAVES	(4096 * CHAIN_HASH_LEN)	/* HNP_MAX_BATCH_EVENTS hashes */
+#define CHAIN_MAX_ENC		(2 * HNP_MAX_FIELDS_JSON + 4096)	/* a row's encoding */
+
+static void
+put_u64(struct buf *b, uint64_t v)
+{
+	uint8_t	 x[8];
+	int	 i;
+
+	for (i = 0; i < 8; i++)
+		x[i] = (uint8_t)(v >> (8 * i));
+	buf_append(b, x, 8);
+}
+
+static void
+put_bytes(struct buf *b, const void *p, size_t n)
+{
+	if (p == NULL) {
+		put_u64(b, UINT64_MAX);	/* NULL differs from empty */
+		return;
+	}
+	put_u64(b, n);
+	buf_append(b, p, n);
+}
+
+static void
+put_str(struct buf *b, const char *s)
+{
+	put_bytes(b, s, s != NULL ? strlen(s) : 0);
+}
+
+/*
+ * The row's encoding (every column length-prefixed, integers as 8 bytes little-endian) into enc,
+ * then one SHA-256 over it: cheaper on the writer than a dozen digest updates.
+ */
+static void
+chain_leaf_buf(struct buf *enc, const struct chain_row *r, uint8_t out[CHAIN_HASH_LEN])
+{
+	enc->len = 0;
+	put_u64(enc, (uint64_t)r->seq);
+	put_str(enc, r->id);
+	put_u64(enc, (uint64_t)r->ts);
+	put_str(enc, r->sensor);
+	put_str(enc, r->session);
+	put_str(enc, r->proto);
+	put_str(enc, r->kind);
+	put_str(enc, r->src_ip);
+	put_u64(enc, (uint64_t)r->src_port);
+	put_str(enc, r->dst_ip);
+	put_u64(enc, (uint64_t)r->dst_port);
+	put_bytes(enc, r->fields, r->fields_len);
+	/* The payload is covered through its SHA-256 (already computed by the writer). */
+	put_u64(enc, r->payload != NULL);
+	put_u64(enc, (uint64_t)r->payload_total);
+	put_str(enc, r->payload_sha256);
+	put_bytes(enc, r->tags, r->tags_len);
+	SHA256(enc->data, enc->len, out);
+}
+
+void
+chain_leaf(const struct chain_row *r, uint8_t out[CHAIN_HASH_LEN])
+{
+	struct buf	 enc;
+
+	buf_init(&enc, CHAIN_MAX_ENC);
+	chain_leaf_buf(&enc, r, out);
+	buf_free(&enc);
+}
+
+static void
+chain_link_hash(EVP_MD_CTX *md, const uint8_t prev[CHAIN_HASH_LEN], const uint8_t *leaves,
+    size_t len, uint8_t out[CHAIN_HASH_LEN])
+{
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	EVP_DigestUpdate(md, prev, CHAIN_HASH_LEN);
+	EVP_DigestUpdate(md, leaves, len);
+	EVP_DigestFinal_ex(md, out, NULL);
+}
+
+void
+chain_hex(const uint8_t *h, size_t n, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[h[i] >> 4];
+		out[2 * i + 1] = hex[h[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int
+unhex(const char *s, uint8_t *out, size_t n)
+{
+	size_t	 i;
+	int	 hi, lo;
+
+	if (s == NULL || strlen(s) != 2 * n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		hi = s[2 * i] <= '9' ? s[2 * i] - '0' : s[2 * i] - 'a' + 10;
+		lo = s[2 * i + 1] <= '9' ? s[2 * i + 1] - '0' : s[2 * i + 1] - 'a' + 10;
+		if (hi < 0 || hi > 15 || lo < 0 || lo > 15)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static struct chain_link *
+chain_find(struct chain *c, const char *sensor)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->l[i].sensor, sensor) == 0)
+			return &c->l[i];
+	c->l = xreallocarray(c->l, c->n + 1, sizeof(c->l[0]));
+	memset(&c->l[c->n], 0, sizeof(c->l[0]));
+	c->l[c->n].sensor = xstrdup(sensor);
+	buf_init(&c->l[c->n].leaves, CHAIN_MAX_LEAVES);
+	return &c->l[c->n++];
+}
+
+struct chain *
+chain_open(sqlite3 *db, char *err, size_t errlen)
+{
+	struct chain	*c = xcalloc(1, sizeof(*c));
+	sqlite3_stmt	*st;
+	struct chain_link *l;
+
+	c->md = EVP_MD_CTX_new();
+	buf_init(&c->enc, CHAIN_MAX_ENC);
+	if (sqlite3_prepare_v2(db, "SELECT sensor, hash FROM chain WHERE seq IN "
+	    "(SELECT max(seq) FROM chain GROUP BY sensor)", -1, &st, NULL) != SQLITE_OK)
+		goto fail;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		l = chain_find(c, (const char *)sqlite3_column_text(st, 0));
+		unhex((const char *)sqlite3_column_text(st, 1), l->last, CHAIN_HASH_LEN);
+	}
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, "INSERT INTO chain (sensor, first_seq, last_seq, events, ts, "
+	    "prev, hash, leaves) VALUES (?,?,?,?,?,?,?,?)", -1, &c->ins, NULL) != SQLITE_OK)
+		goto fail;
+	return c;
+fail:
+	snprintf(err, errlen, "chain: %s", sqlite3_errmsg(db));
+	chain_free(c);
+	return NULL;
+}
+
+void
+chain_free(struct chain *c)
+{
+	size_t	 i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++) {
+		free(c->l[i].sensor);
+		buf_free(&c->l[i].leaves);
+	}
+	free(c->l);
+	sqlite3_finalize(c->ins);
+	EVP_MD_CTX_free(c->md);
+	buf_free(&c->enc);
+	free(c);
+}
+
+void
+chain_begin(struct chain *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->n; i++) {
+		c->l[i].n = 0;
+		c->l[i].leaves.len = 0;
+	}
+}
+
+void
+chain_add(struct chain *c, const struct chain_row *r)
+{
+	struct chain_link	*l = chain_find(c, r->sensor);
+	uint8_t			 h[CHAIN_HASH_LEN];
+
+	chain_leaf_buf(&c->enc, r, h);
+	if (l->n == 0)
+		l->first_seq = r->seq;
+	l->last_seq = r->seq;
+	l->n++;
+	buf_append(&l->leaves, h, sizeof(h));	/* sized for a whole batch */
+}
+
+int
+chain_write(struct chain *c, sqlite3 *db, int64_t now_us)
+{
+	struct chain_link	*l;
+	char			 prev[CHAIN_HEX_LEN], hash[CHAIN_HEX_LEN];
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < c->n; i++) {
+		l = &c->l[i];
+		if (l->n == 0)
+			continue;
+		chain_link_hash(c->md, l->last, l->leaves.data, l->leaves.len, l->next);
+		chain_hex(l->last, CHAIN_HASH_LEN, prev);
+		chain_hex(l->next, CHAIN_HASH_LEN, hash);
+		sqlite3_bind_text(c->ins, 1, l->sensor, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(c->ins, 2, l->first_seq);
+		sqlite3_bind_int64(c->ins, 3, l->last_seq);
+		sqlite3_bind_int64(c->ins, 4, l->n);
+		sqlite3_bind_int64(c->ins, 5, now_us);
+		sqlite3_bind_text(c->ins, 6, prev, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(c->ins, 7, hash, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_blob(c->ins, 8, l->leaves.data, (int)l->leaves.len, SQLITE_STATIC);
+		rc = sqlite3_step(c->ins);
+		sqlite3_reset(c->ins);
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+void
+chain_committed(struct chain *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->l[i].n > 0) {
+			memcpy(c->l[i].last, c->l[i].next, CHAIN_HASH_LEN);
+			c->l[i].n = 0;
+			c->l[i].leaves.len = 0;
+		}
+}
+
+/* ---- verification ---- */
+
+static void
+row_from(sqlite3_stmt *st, struct chain_row *r)
+{
+	r->seq = sqlite3_column_int64(st, 0);
+	r->id = (const char *)sqlite3_column_text(st, 1);
+	r->ts = sqlite3_column_int64(st, 2);
+	r->sensor = (const char *)sqlite3_column_text(st, 3);
+	r->session = (const char *)sqlite3_column_text(st, 4);
+	r->proto = (const char *)sqlite3_column_text(st, 5);
+	r->kind = (const char *)sqlite3_column_text(st, 6);
+	r->src_ip = (const char *)sqlite3_column_text(st, 7);
+	r->src_port = sqlite3_column_int64(st, 8);
+	r->dst_ip = (const char *)sqlite3_column_text(st, 9);
+	r->dst_port = sqlite3_column_int64(st, 10);
+	r->fields = sqlite3_column_text(st, 11);
+	r->fields_len = (size_t)sqlite3_column_bytes(st, 11);
+	if (sqlite3_column_type(st, 12) == SQLITE_NULL) {
+		r->payload = NULL;
+		r->payload_len = 0;
+	} else {
+		r->payload = sqlite3_column_blob(st, 12);
+		r->payload_len = (size_t)sqlite3_column_bytes(st, 12);
+		if (r->payload == NULL)
+			r->payload = "";
+	}
+	r->payload_total = sqlite3_column_int64(st, 13);
+	r->payload_sha256 = (const char *)sqlite3_column_text(st, 14);
+	r->tags = sqlite3_column_text(st, 15);
+	r->tags_len = (size_t)sqlite3_column_bytes(st, 15);
+}
+
+static void
+broken(struct chain_report *rep, int64_t seq, const char *id, const char *why, const char *sensor)
+{
+	if (rep->broken && rep->broken_seq <= seq)
+		return;
+	rep->broken = 1;
+	rep->broken_seq = seq;
+	snprintf(rep->broken_id, sizeof(rep->broken_id), "%s", id != NULL ? id : "?");
+	snprintf(rep->why, sizeof(rep->why), "%s (sensor %s)", why, sensor);
+}
+
+/* The payload's bytes still hash to payload_sha256. */
+static int
+payload_ok(const struct chain_row *r)
+{
+	uint8_t	 h[CHAIN_HASH_LEN];
+	char	 hex[CHAIN_HEX_LEN];
+
+	if (r->payload == NULL)
+		return r->payload_sha256 == NULL || *r->payload_sha256 == '\0';
+	SHA256(r->payload, r->payload_len, h);
+	chain_hex(h, CHAIN_HASH_LEN, hex);
+	return r->payload_sha256 != NULL && strcmp(hex, r->payload_sha256) == 0;
+}
+
+/* One sensor's chain against its events. */
+static int
+verify_sensor(sqlite3 *db, EVP_MD_CTX *md, struct buf *enc, const char *sensor,
+    struct chain_report *rep)
+{
+	sqlite3_stmt	*links = NULL, *evs = NULL;
+	uint8_t		 prev[CHAIN_HASH_LEN], h[CHAIN_HASH_LEN], stored[CHAIN_HASH_LEN];
+	struct chain_row r;
+	const uint8_t	*leaves;
+	int64_t		 k, n, first = -1, last_seq;
+	int		 rc = -1, erc = SQLITE_ROW, bad = 0;
+	char		 lastid[32] = "?";
+
+	memset(prev, 0, sizeof(prev));
+	if (sqlite3_prepare_v2(db, "SELECT first_seq, last_seq, events, prev, hash, leaves "
+	    "FROM chain WHERE sensor = ? ORDER BY seq", -1, &links, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT seq, id, ts, sensor, session, proto, kind, src_ip, "
+	    "src_port, dst_ip, dst_port, fields, payload, payload_len, payload_sha256, tags "
+	    "FROM events WHERE sensor = ? AND seq >= ? ORDER BY seq", -1, &evs, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_text(links, 1, sensor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(evs, 1, sensor, -1, SQLITE_STATIC);
+	while (!bad && sqlite3_step(links) == SQLITE_ROW) {
+		rep->links++;
+		last_seq = sqlite3_column_int64(links, 1);
+		n = sqlite3_column_int64(links, 2);
+		leaves = sqlite3_column_blob(links, 5);
+		if (first == -1) {
+			first = sqlite3_column_int64(links, 0);
+			sqlite3_bind_int64(evs, 2, first);
+		}
+		if (unhex((const char *)sqlite3_column_text(links, 3), stored, CHAIN_HASH_LEN) ==
+		    -1 || memcmp(stored, prev, CHAIN_HASH_LEN) != 0 || n <= 0 ||
+		    sqlite3_column_bytes(links, 5) != n * CHAIN_HASH_LEN) {
+			erc = sqlite3_step(evs);
+			broken(rep, erc == SQLITE_ROW ? sqlite3_column_int64(evs, 0) : INT64_MAX,
+			    erc == SQLITE_ROW ? (const char *)sqlite3_column_text(evs, 1) : lastid,
+			    "a chain link was removed or altered", sensor);
+			bad = 1;
+			break;
+		}
+		for (k = 0; k < n; k++) {
+			if ((erc = sqlite3_step(evs)) != SQLITE_ROW) {
+				broken(rep, INT64_MAX, lastid,
+				    "events of the chain are missing after this one", sensor);
+				bad = 1;
+				break;
+			}
+			row_from(evs, &r);
+			rep->events++;
+			chain_leaf_buf(enc, &r, h);
+			if (r.seq > last_seq || memcmp(h, leaves + k * CHAIN_HASH_LEN,
+			    CHAIN_HASH_LEN) != 0) {
+				broken(rep, r.seq, r.id, "the event differs from its hash in the chain"
+				    " (edited, or an event before it was removed)", sensor);
+				bad = 1;
+				break;
+			}
+			if (!payload_ok(&r)) {
+				broken(rep, r.seq, r.id, "the payload differs from its SHA-256",
+				    sensor);
+				bad = 1;
+				break;
+			}
+			snprintf(lastid, sizeof(lastid), "%s", r.id);
+		}
+		if (bad)
+			break;
+		chain_link_hash(md, prev, leaves, (size_t)n * CHAIN_HASH_LEN, h);
+		if (unhex((const char *)sqlite3_column_text(links, 4), stored, CHAIN_HASH_LEN) ==
+		    -1 || memcmp(h, stored, CHAIN_HASH_LEN) != 0) {
+			broken(rep, r.seq, r.id, "a chain link's hash was altered", sensor);
+			bad = 1;
+			break;
+		}
+		memcpy(prev, h, CHAIN_HASH_LEN);
+	}
+	if (!bad && first != -1 && (erc = sqlite3_step(evs)) == SQLITE_ROW)
+		broken(rep, sqlite3_column_int64(evs, 0), (const char *)sqlite3_column_text(evs, 1),
+		    "the event is not in the chain (inserted behind the writer's back)", sensor);
+	rc = 0;
+out:
+	sqlite3_finalize(links);
+	sqlite3_finalize(evs);
+	return rc;
+}
+
+int
+chain_verify(sqlite3 *db, struct chain_report *rep, char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	EVP_MD_CTX	*md;
+	struct buf	 enc;
+	char		*sensor;
+	int		 rc = 0;
+
+	memset(rep, 0, sizeof(*rep));
+	buf_init(&enc, CHAIN_MAX_ENC);
+	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT DISTINCT sensor FROM events UNION "
+	    "SELECT DISTINCT sensor FROM chain ORDER BY 1", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "verify: %s", sqlite3_errmsg(db));
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		buf_free(&enc);
+		return -1;
+	}
+	md = EVP_MD_CTX_new();
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		sensor = xstrdup((const char *)sqlite3_column_text(st, 0));
+		rep->sensors++;
+		rc = verify_sensor(db, md, &enc, sensor, rep);
+		free(sensor);
+	}
+	sqlite3_finalize(st);
+	EVP_MD_CTX_free(md);
+	buf_free(&enc);
+	if (rc == -1)
+		snprintf(err, errlen, "verify: %s", sqlite3_errmsg(db));
+	else if (sqlite3_prepare_v2(db, "SELECT count(*) FROM events e WHERE seq < coalesce("
+	    "(SELECT min(first_seq) FROM chain c WHERE c.sensor = e.sensor), 1 << 62)", -1, &st,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			rep->unchained = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	return rc;
+}
+
+int
+chain_digest(sqlite3 *db, int64_t until_us, char out[CHAIN_HEX_LEN], int64_t *nsensors,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt	*st;
+	EVP_MD_CTX	*md = EVP_MD_CTX_new();
+	uint8_t		 h[CHAIN_HASH_LEN];
+	const char	*s;
+	int		 rc;
+
+	*nsensors = 0;
+	if (sqlite3_prepare_v2(db, "SELECT sensor, hash FROM chain WHERE seq IN (SELECT max(seq) "
+	    "FROM chain WHERE ts < ? GROUP BY sensor) ORDER BY sensor", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "digest: %s", sqlite3_errmsg(db));
+		EVP_MD_CTX_free(md);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, until_us);
+	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s = (const char *)sqlite3_column_text(st, 0);
+		EVP_DigestUpdate(md, s, strlen(s) + 1);
+		s = (const char *)sqlite3_column_text(st, 1);
+		EVP_DigestUpdate(md, s, strlen(s));
+		EVP_DigestUpdate(md, "\n", 1);
+		(*nsensors)++;
+	}
+	sqlite3_finalize(st);
+	EVP_DigestFinal_ex(md, h, NULL);
+	EVP_MD_CTX_free(md);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "digest: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	chain_hex(h, CHAIN_HASH_LEN, out);
+	return 0;
+}
