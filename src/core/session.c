@@ -955,6 +955,9 @@ session_handoff(struct session *s, struct service *to)
 
 	if (s->closing || s->close_reason != NULL || to == NULL)
 		return -1;
+	/* A transport (TLS) must see the stream from its first byte: only from peek mode. */
+	if (to->transport != NULL && (!s->peek || s->tr != NULL))
+		return -1;
 	if (s->proto->on_close != NULL)
 		s->proto->on_close(s, s->ctx);
 	free(s->ctx);
@@ -971,6 +974,14 @@ session_handoff(struct session *s, struct service *to)
 		session_arm(s, 0);
 	} else
 		s->in.max = max > s->in.len ? max : s->in.len;
+	if (to->transport != NULL) {
+		s->tr = to->transport;
+		if ((s->t = s->tr->open(s, to->transport_state)) == NULL) {
+			s->tr = NULL;
+			session_close(s, "refused");
+			return -1;
+		}
+	}
 	if (s->proto->on_accept != NULL && s->proto->on_accept(s, s->ctx) == -1) {
 		session_close(s, "refused");
 		return -1;

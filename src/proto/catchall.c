@@ -22,14 +22,16 @@
 
 /*
  * Sniffed protocol -> the sensor (config section) that takes the connection over. A sensor that
- * reads the socket itself gets it untouched, so adding one is one line here, e.g.
- * { "ssh", "ssh" } or { "tls", "https" }, once that sensor accepts a handed-off session.
+ * reads the socket itself gets it untouched (a TLS sensor's transport starts at the first byte),
+ * so adding one is one line here.
  */
 static const struct {
 	const char	*sniffed;
 	const char	*sensor;
 } catchall_handoff[] = {
 	{ "http", "http" },
+	{ "tls", "https" },
+	{ "ssh", "ssh" },
 	{ "rdp", "rdp" },
 	{ "elm327", "elm327" },
 };
