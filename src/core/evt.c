@@ -6,6 +6,7 @@
 #include <openssl/sha.h>
 
 #include "core/buf.h"
+#include "core/digest.h"
 #include "core/jsonw.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
@@ -83,17 +84,11 @@ evt_hash(struct evt *ev)
 {
 	static const char	 hex[] = "0123456789abcdef";
 	uint8_t			 md[SHA256_DIGEST_LENGTH];
-	SHA256_CTX		 ctx;
 	unsigned int		 i;
 
 	if (ev->payload == NULL || ev->payload_sha256[0] != '\0')
 		return;
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-	SHA256_Init(&ctx);
-	SHA256_Update(&ctx, ev->payload, ev->payload_len);
-	SHA256_Final(md, &ctx);
-#pragma GCC diagnostic pop
+	digest_sha256(ev->payload, ev->payload_len, md);
 	for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
 		ev->payload_sha256[2 * i] = hex[md[i] >> 4];
 		ev->payload_sha256[2 * i + 1] = hex[md[i] & 15];

@@ -11,6 +11,7 @@
 #include <openssl/sha.h>
 
 #include "core/buf.h"
+#include "core/digest.h"
 #include "core/limits.h"
 #include "core/xmalloc.h"
 #include "store/chain.h"
@@ -88,7 +89,7 @@ chain_leaf_buf(struct buf *enc, const struct chain_row *r, uint8_t out[CHAIN_HAS
 	put_u64(enc, (uint64_t)r->payload_total);
 	put_str(enc, r->payload_sha256);
 	put_bytes(enc, r->tags, r->tags_len);
-	SHA256(enc->data, enc->len, out);
+	digest_sha256(enc->data, enc->len, out);
 }
 
 void
@@ -324,7 +325,7 @@ payload_ok(const struct chain_row *r)
 
 	if (r->payload == NULL)
 		return r->payload_sha256 == NULL || *r->payload_sha256 == '\0';
-	SHA256(r->payload, r->payload_len, h);
+	digest_sha256(r->payload, r->payload_len, h);
 	chain_hex(h, CHAIN_HASH_LEN, hex);
 	return r->payload_sha256 != NULL && strcmp(hex, r->payload_sha256) == 0;
 }
