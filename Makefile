@@ -55,6 +55,7 @@ lint:
 
 bench: build
 	sh bench/http.sh
+	bash bench/rss.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)
