@@ -61,6 +61,7 @@ geoip:
 
 bench: build
 	sh bench/http.sh
+	bash bench/rss.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_ASAN)

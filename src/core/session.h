@@ -127,7 +127,8 @@ int	session_closing(const struct session *s);
 /*
  * Peek mode: input is read with MSG_PEEK, so the socket keeps every byte. on_read sees all of it
  * each time and returns 0 to wait for more; returning n > 0 takes what was seen off the socket
- * and ends peek mode. Call from on_accept. 0, or -1 (the loop has no edge-triggered events).
+ * and ends peek mode. At most HNP_READ_CHUNK bytes (and the protocol's max_input) are seen.
+ * Call from on_accept. 0, or -1 (the loop has no edge-triggered events).
  */
 int	session_peek(struct session *s);
 int	session_peeking(const struct session *s);

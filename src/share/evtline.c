@@ -102,12 +102,16 @@ put_endpoint(struct buf *b, const char *ip, unsigned port, size_t cols)
 	return cols ? put_col(b, tmp, cols) : put_cell(b, tmp, strlen(tmp), 0);
 }
 
+static int	sum_generic(struct buf *, const struct evt *);
+
 static int
 sum_request(struct buf *b, const struct evt *ev)
 {
 	const json_t	*v;
 	int		 rc = 0;
 
+	if (field(ev, "method") == NULL)
+		return sum_generic(b, ev);	/* not HTTP: an RDP Connection Request, ... */
 	v = field(ev, "method");
 	rc |= v ? put_field(b, v, W_METHOD) : put_str(b, "-");
 	rc |= put_str(b, " ");

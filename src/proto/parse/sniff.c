@@ -46,7 +46,7 @@ is_tls(const uint8_t *b, size_t n)
 			return b[2] <= 0x04 ? SNIFF_MATCH : SNIFF_NONE;
 		return SNIFF_MORE;
 	}
-	if (n >= 1 && (b[0] & 0x80)) {
+	if (n >= 1 && (b[0] & 0xc0) == 0x80) {		/* 2-byte SSLv2 length, < 16k */
 		if (n < 4)
 			return SNIFF_MORE;
 		return b[2] == 0x01 && (b[3] == 0x03 || b[3] == 0x00) ? SNIFF_MATCH : SNIFF_NONE;
