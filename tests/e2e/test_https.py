@@ -87,6 +87,9 @@ def test_curl_k_answers_and_events_carry_fingerprints(both):
     for k in ("ja3_hash", "ja3s_hash", "ja4"):
         assert req["fields"][k] == f[k]
     assert req["fields"]["rule"] == 1011
+    # The connection's SYN fingerprint is on its connect event (issue #3, fp-syn).
+    conn = events_where(h, "connect", lambda e: e["session"] == hello["session"])[0]
+    assert conn["fields"]["syn_sig"].startswith("4:64:")
     # The plain sensor's request has no fingerprints.
     plain_req = events_where(h, "request", lambda e: e["proto"] == "http")[0]
     assert "ja4" not in plain_req["fields"]
