@@ -2,11 +2,13 @@
 # http.sh - connections per second with Connection: close (wrk, 2 threads, 50 connections) against
 # hanipo with every request stored and against bench/ref.c (logs nothing) in the same run, printing
 # the ratio; then hanipo's RSS idle and with 10,000 idle connections open, and whether a new request
-# is still answered meanwhile. Usage: bench/http.sh [SECONDS] (default 10).
+# is still answered meanwhile. Usage: bench/http.sh [SECONDS] (default 10); HANIPO_OPTS adds
+# options to the measured hanipo (e.g. "-o fingerprints.syn=false" for the cost of SYN fingerprints).
 set -eu
 cd "$(dirname "$0")/.."
 DUR=${1:-10}
 BUILD=${BUILD:-build}
+HANIPO_OPTS=${HANIPO_OPTS:-}
 HANIPO=$BUILD/hanipo
 REF=$BUILD/bench/ref
 ART=${ART:-data/art}
@@ -29,7 +31,8 @@ measure() {
 	HP=$(free_port)
 	$spin "$HANIPO" run -c data/hanipo.conf -o http.listen=127.0.0.1:$HP -o http.rules=$ART \
 	    -o store.path=$TMP/$layout.db -o log.access_log=$TMP/$layout.access_log \
-	    -o log.hunting_log=$TMP/$layout.hunting.log -o log.level=warn 2>"$TMP/$layout.err" &
+	    -o log.hunting_log=$TMP/$layout.hunting.log -o log.level=warn $HANIPO_OPTS \
+	    2>"$TMP/$layout.err" &
 	HPID=$!; PIDS+=($HPID)
 	RP=$(free_port)
 	$spin "$REF" "$RP" & RPID=$!; PIDS+=($RPID)

@@ -3,11 +3,13 @@
 #include <stdio.h>
 
 #include "cmd/cmd.h"
+#include "fp/fpdb.h"
+#include "fp/synevt.h"
 #include "proto/service.h"
 
 static const char check_usage[] =
     "usage: hanipo check [--dump] [-c FILE] [-o SECTION.KEY=VALUE ...]\n"
-    "\nParses the configuration and every rule file it names; prints \"configuration OK\"\n"
+    "\nParses the configuration and every rule and fingerprint file it names; prints \"configuration OK\"\n"
     "or the first problem as file:line: message (exit 2). --dump also prints every key with\n"
     "its effective value and where it came from.\n";
 
@@ -22,7 +24,8 @@ cmd_check(int argc, char **argv)
 	struct cmd_common		 cc = { 0 };
 	struct config			*cfg;
 	struct services			 sv;
-	char				 err[1024];
+	struct fpdb			*fdb;
+	char				 err[1024], warn[1024];
 	int				 ch, r, dump = 0, status = CMD_EXIT_USAGE;
 
 	optind = 1;
@@ -48,7 +51,12 @@ cmd_check(int argc, char **argv)
 	}
 	if (services_check_listen(&sv, cfg, err, sizeof(err)) == -1)
 		fprintf(stderr, "hanipo: %s\n", err);
+	else if ((fdb = fp_load_config(cfg, warn, sizeof(warn), err, sizeof(err))) == NULL)
+		fprintf(stderr, "hanipo: %s\n", err);
 	else {
+		fpdb_free(fdb);
+		if (warn[0] != '\0')
+			fprintf(stderr, "hanipo: warning: %s\n", warn);
 		if (dump)
 			config_dump(cfg);
 		printf("configuration OK (%s, %zu sensor%s)\n", cmd_config_source(), sv.n,

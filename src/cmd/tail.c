@@ -28,6 +28,7 @@ static const char tail_usage[] =
     "  --proto PROTO     only this protocol (http, ...)\n"
     "  --sensor NAME     only this sensor\n"
     "  --session ID      only this session\n"
+    "  --fp VALUE        only events carrying this fingerprint (syn_sig, ja3_hash, ja4, ...)\n"
     "  --json            one JSON object per line (payload in base64)\n";
 
 
@@ -104,6 +105,7 @@ cmd_tail(int argc, char **argv)
 		{ "proto", required_argument, NULL, CMD_OPT_PROTO },
 		{ "sensor", required_argument, NULL, CMD_OPT_SENSOR },
 		{ "session", required_argument, NULL, CMD_OPT_SESSION },
+		{ "fp", required_argument, NULL, CMD_OPT_FP },
 		{ "json", no_argument, NULL, CMD_OPT_JSON },
 		{ NULL, 0, NULL, 0 } };
 	struct cmd_common		 cc = { 0 };

@@ -6,10 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "fp/syn.h"
 
-#define TCP_FIN	0x01
-#define TCP_SYN	0x02
 #define TCP_PSH	0x08
 #define TCP_ACK	0x10
 #define TCP_URG	0x20
@@ -299,6 +298,16 @@ syn_put(char *out, size_t outlen, size_t *o, const char *s)
 	out[*o] = '\0';
 }
 
+/* Appends the decimal v (snprintf costs several hundred instructions a call). */
+static void
+syn_put_int(char *out, size_t outlen, size_t *o, long long v)
+{
+	char	 tmp[24];
+
+	tmp[fmt_int(tmp, v)] = '\0';
+	syn_put(out, outlen, o, tmp);
+}
+
 static const char *
 syn_opt_name(uint8_t k, char *tmp, size_t tmplen)
 {
@@ -316,7 +325,8 @@ syn_opt_name(uint8_t k, char *tmp, size_t tmplen)
 	case 8:
 		return "ts";
 	default:
-		snprintf(tmp, tmplen, "?%u", (unsigned)k);
+		tmp[0] = '?';
+		tmp[1 + fmt_int(tmp + 1, k)] = '\0';
 		return tmp;
 	}
 }
@@ -324,7 +334,7 @@ syn_opt_name(uint8_t k, char *tmp, size_t tmplen)
 size_t
 syn_layout(const struct syn_fp *fp, char *out, size_t outlen)
 {
-	char		 tmp[16];
+	char		 tmp[32];
 	size_t		 o = 0;
 	unsigned	 i;
 
@@ -336,8 +346,8 @@ syn_layout(const struct syn_fp *fp, char *out, size_t outlen)
 		syn_put(out, outlen, &o, syn_opt_name(fp->opts[i], tmp, sizeof(tmp)));
 	}
 	if (fp->eol_pad >= 0) {
-		snprintf(tmp, sizeof(tmp), "%seol+%d", fp->nopts ? "," : "", fp->eol_pad);
-		syn_put(out, outlen, &o, tmp);
+		syn_put(out, outlen, &o, fp->nopts ? ",eol+" : "eol+");
+		syn_put_int(out, outlen, &o, fp->eol_pad);
 	}
 	return o;
 }
@@ -345,24 +355,30 @@ syn_layout(const struct syn_fp *fp, char *out, size_t outlen)
 size_t
 syn_sig(const struct syn_fp *fp, char *out, size_t outlen)
 {
-	char		 tmp[64], lay[SYN_LAYOUT_MAX];
+	char		 lay[SYN_LAYOUT_MAX];
 	size_t		 o = 0;
 	unsigned	 i, first = 1;
 
 	if (outlen > 0)
 		out[0] = '\0';
-	snprintf(tmp, sizeof(tmp), "%d:%d:%u:", fp->ver, fp->ittl, fp->olen);
-	syn_put(out, outlen, &o, tmp);
+	syn_put_int(out, outlen, &o, fp->ver);
+	syn_put(out, outlen, &o, ":");
+	syn_put_int(out, outlen, &o, fp->ittl);
+	syn_put(out, outlen, &o, ":");
+	syn_put_int(out, outlen, &o, fp->olen);
+	syn_put(out, outlen, &o, ":");
 	if (fp->mss >= 0)
-		snprintf(tmp, sizeof(tmp), "%d:%u,", fp->mss, (unsigned)fp->win);
+		syn_put_int(out, outlen, &o, fp->mss);
 	else
-		snprintf(tmp, sizeof(tmp), "-:%u,", (unsigned)fp->win);
-	syn_put(out, outlen, &o, tmp);
+		syn_put(out, outlen, &o, "-");
+	syn_put(out, outlen, &o, ":");
+	syn_put_int(out, outlen, &o, fp->win);
+	syn_put(out, outlen, &o, ",");
 	if (fp->wscale >= 0)
-		snprintf(tmp, sizeof(tmp), "%d:", fp->wscale);
+		syn_put_int(out, outlen, &o, fp->wscale);
 	else
-		snprintf(tmp, sizeof(tmp), "-:");
-	syn_put(out, outlen, &o, tmp);
+		syn_put(out, outlen, &o, "-");
+	syn_put(out, outlen, &o, ":");
 	syn_layout(fp, lay, sizeof(lay));
 	syn_put(out, outlen, &o, lay);
 	syn_put(out, outlen, &o, ":");
