@@ -28,10 +28,12 @@ main(int argc, char **argv)
 	struct jsonw	 w;
 	struct timespec	 t0, t1;
 	char		 err[1024];
-	long		 i, n = argc > 2 ? atol(argv[2]) : 1000000;
+	long		 i, n = argc > 2 ? strtol(argv[2], NULL, 10) : 1000000;
 	json_t		*tags;
 	double		 ns;
 
+	if (n <= 0)
+		n = 1;
 	if (fpdb_load(db, argc > 1 ? argv[1] : "data/fingerprints.txt", err, sizeof(err)) == -1) {
 		fprintf(stderr, "syn_fields: %s\n", err);
 		return 2;

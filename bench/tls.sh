@@ -19,6 +19,12 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$HANIPO" ] && [ -x "$LOAD" ] || { echo "tls.sh: build first (make)" >&2; exit 2; }
 . bench/common.sh
 rate() { awk '{sub("/s","",$6); print $6}'; }
+count() { awk '{print $1}'; }
+# CPU time (clock ticks, every thread) of a process and its children: a noisy, shared machine
+# changes how many handshakes a server gets to do, much less what each one costs it.
+ticks() { local t=0 p; for p in "$@" $(pgrep -P "$1" || true); do
+	t=$((t + $(awk '{print $14 + $15}' /proc/"$p"/stat))); done; echo $t; }
+HZ=$(getconf CLK_TCK)
 
 nginx_conf() {	# port, dir: one worker, the certificate hanipo made
 	cat <<EOC
@@ -43,7 +49,8 @@ EOC
 }
 
 measure() {
-	local layout=$1 spin="" cpin="" HP NP HPID NPID best_ng=0 best_hp=0 n h round d
+	local layout=$1 spin="" cpin="" HP NP HPID NPID best_ng=0 best_hp=0 n h round d out t0
+	local ng_ticks=0 ng_count=0 hp_ticks=0 hp_count=0
 	if [ "$layout" = pinned ]; then
 		[ "$(nproc)" -ge 2 ] || { echo "pinned: needs 2 CPUs, skipped"; return; }
 		spin="taskset -c 1"; cpin="taskset -c 0"
@@ -62,8 +69,14 @@ measure() {
 	NPID=$!; PIDS+=($NPID)
 	wait_port "$NP" || { cat "$d/stderr" "$d/nginx.err"; exit 1; }
 	for round in 1 2 3; do
-		n=$($cpin "$LOAD" 127.0.0.1 "$NP" "$DUR" 32 $VER | rate)
-		h=$($cpin "$LOAD" 127.0.0.1 "$HP" "$DUR" 32 $VER | rate)
+		t0=$(ticks "$NPID")
+		out=$($cpin "$LOAD" 127.0.0.1 "$NP" "$DUR" 32 $VER)
+		ng_ticks=$((ng_ticks + $(ticks "$NPID") - t0)); ng_count=$((ng_count + $(echo "$out" | count)))
+		n=$(echo "$out" | rate)
+		t0=$(ticks "$HPID")
+		out=$($cpin "$LOAD" 127.0.0.1 "$HP" "$DUR" 32 $VER)
+		hp_ticks=$((hp_ticks + $(ticks "$HPID") - t0)); hp_count=$((hp_count + $(echo "$out" | count)))
+		h=$(echo "$out" | rate)
 		echo "$layout round $round: nginx $n handshakes/s, hanipo $h handshakes/s"
 		best_ng=$(awk -v a="$best_ng" -v b="$n" 'BEGIN{print (b>a)?b:a}')
 		best_hp=$(awk -v a="$best_hp" -v b="$h" 'BEGIN{print (b>a)?b:a}')
@@ -72,6 +85,9 @@ measure() {
 	echo "$layout: nginx $best_ng/s, hanipo $best_hp/s ($(sqlite3 "$TMP/hanipo-$layout.db" \
 	    "select count(*) from events where kind='tls_hello' and json_extract(fields, '\$.ja4') is not null") tls_hello events with JA4 stored)"
 	awk -v a="$best_hp" -v b="$best_ng" -v l="$layout" 'BEGIN{printf "ratio hanipo/nginx (%s): %.2f\n", l, a/b}'
+	awk -v nt="$ng_ticks" -v nc="$ng_count" -v ht="$hp_ticks" -v hc="$hp_count" -v hz="$HZ" \
+	    -v l="$layout" 'BEGIN{n = nt * 1000 / hz / nc; h = ht * 1000 / hz / hc;
+	    printf "CPU per handshake (%s): nginx %.2f ms, hanipo %.2f ms; ratio nginx/hanipo %.2f\n", l, n, h, n / h}'
 }
 measure shared
 echo "certificate: $(openssl x509 -noout -subject -in "$TMP/https.crt"), $(openssl x509 -noout -text -in "$TMP/https.crt" | awk '/Public-Key/ {print $1, $2, $3}')"

@@ -181,7 +181,7 @@ static const char *
 fpdb_token(const char **pp, const char *end, char *out, size_t outlen, const char **why)
 {
 	const char	*p = *pp, *s;
-	size_t		 n;
+	size_t		 n, i;
 
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
 		p++;
@@ -207,7 +207,7 @@ fpdb_token(const char **pp, const char *end, char *out, size_t outlen, const cha
 		*why = n == 0 ? "empty quoted string" : "token too long";
 		return NULL;
 	}
-	for (size_t i = 0; i < n; i++)
+	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) {
 			*why = "control character";
 			return NULL;

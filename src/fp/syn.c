@@ -9,8 +9,6 @@
 #include "core/buf.h"
 #include "fp/syn.h"
 
-#define TCP_FIN	0x01
-#define TCP_SYN	0x02
 #define TCP_PSH	0x08
 #define TCP_ACK	0x10
 #define TCP_URG	0x20

@@ -188,6 +188,26 @@ sum_close(struct buf *b, const struct evt *ev)
 	return rc ? -1 : 0;
 }
 
+/* connect: the other end, and the SYN fingerprint's TTL, MSS, name and tool when recorded. */
+static int
+sum_connect(struct buf *b, const struct evt *ev)
+{
+	const json_t	*v;
+	int		 rc;
+
+	rc = put_str(b, "-> ");
+	rc |= put_endpoint(b, ev->dst_ip, ev->dst_port, 0);
+	rc |= put_opt(b, ev, "syn_ttl", "ttl", W_SHORT);
+	rc |= put_opt(b, ev, "syn_mss", "mss", W_SHORT);
+	rc |= put_opt(b, ev, "syn_client", "client", W_SHORT);
+	if ((v = field(ev, "syn_tool")) != NULL) {
+		rc |= put_str(b, " [");
+		rc |= put_field(b, v, W_TOOL);
+		rc |= put_str(b, "]");
+	}
+	return rc ? -1 : 0;
+}
+
 static int
 sum_payload(struct buf *b, const struct evt *ev)
 {
@@ -219,7 +239,7 @@ evtline_sum(struct buf *b, const struct evt *ev)
 	} sums[] = {
 		{ "request", sum_request }, { "download_url", sum_download },
 		{ "login", sum_login }, { "command", sum_command }, { "close", sum_close },
-		{ "payload", sum_payload },
+		{ "payload", sum_payload }, { "connect", sum_connect },
 	};
 	char	 iso[40];
 	size_t	 i;
@@ -229,11 +249,6 @@ evtline_sum(struct buf *b, const struct evt *ev)
 	    put_col(b, ev->kind, W_KIND) == -1 ||
 	    put_endpoint(b, ev->src_ip, ev->src_port, W_SRC) == -1)
 		return -1;
-	if (strcmp(ev->kind, "connect") == 0) {
-		if (put_str(b, "-> ") == -1)
-			return -1;
-		return put_endpoint(b, ev->dst_ip, ev->dst_port, 0);
-	}
 	for (i = 0; i < sizeof(sums) / sizeof(sums[0]); i++)
 		if (strcmp(ev->kind, sums[i].kind) == 0)
 			return sums[i].fn(b, ev);

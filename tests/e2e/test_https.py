@@ -10,10 +10,10 @@ import subprocess
 
 import pytest
 
-from conftest import build_request, curl, scaled, wait_until, events_where
+from conftest import (build_request, curl, events_where, request, scaled, wait_port,
+                      wait_until)
 from test_http_rules import TRIGGERS, full_request
-from tls_helpers import client_ctx, raw_exchange, start_tls, tls_request
-from conftest import request
+from tls_helpers import client_ctx, raw_exchange, start_tls, tls_config, tls_request
 
 MD5_RE = re.compile(r"^[0-9a-f]{32}$")
 JA4_RE = re.compile(r"^t1[0-3][di]\d{4}[0-9a-z]{2}_[0-9a-f]{12}_[0-9a-f]{12}$")
@@ -54,11 +54,10 @@ def test_every_rule_answers_as_plain_http(both):
         plain = request(h.port, raw, head=head)
         tls = tls_request(h.tls_port, raw, head=head)
         same_answer(plain, tls)
-    reqs = wait_until(lambda: [e for e in events_where(h, "request")
-                               if e["proto"] == "https"], what="https requests")
-    reqs = wait_until(lambda: len(events_where(h, "request", lambda e: e["proto"] == "https"))
-                      >= len(TRIGGERS) and events_where(h, "request",
-                                                        lambda e: e["proto"] == "https"))
+    def https_requests():
+        rows = events_where(h, "request", lambda e: e["proto"] == "https")
+        return rows if len(rows) >= len(TRIGGERS) else None
+    reqs = wait_until(https_requests, what="https requests")
     rules = sorted(e["fields"]["rule"] for e in reqs)
     assert rules == sorted(TRIGGERS)
 
@@ -88,6 +87,9 @@ def test_curl_k_answers_and_events_carry_fingerprints(both):
     for k in ("ja3_hash", "ja3s_hash", "ja4"):
         assert req["fields"][k] == f[k]
     assert req["fields"]["rule"] == 1011
+    # The connection's SYN fingerprint is on its connect event (issue #3, fp-syn).
+    conn = events_where(h, "connect", lambda e: e["session"] == hello["session"])[0]
+    assert conn["fields"]["syn_sig"].startswith("4:64:")
     # The plain sensor's request has no fingerprints.
     plain_req = events_where(h, "request", lambda e: e["proto"] == "http")[0]
     assert "ja4" not in plain_req["fields"]
@@ -134,13 +136,8 @@ def test_generated_certificate_looks_real_and_is_kept(make_hanipo):
     before = crt.read_bytes()
     h.stop()
     h.start()
-    assert wait_port_tls(h)
+    assert wait_port(h.tls_port)
     assert crt.read_bytes() == before        # kept, not remade
-
-
-def wait_port_tls(h):
-    from conftest import wait_port
-    return wait_port(h.tls_port)
 
 
 def test_user_certificate_and_subject(make_hanipo, tmp_path):
@@ -166,7 +163,6 @@ def test_user_certificate_and_subject(make_hanipo, tmp_path):
 ])
 def test_bad_config_names_the_place(make_hanipo, extra, where):
     h = make_hanipo(start=False)
-    from tls_helpers import tls_config
     h.config.write_text(tls_config(h, h.port, http=False, extra=extra))
     r = h.cli("check", check=False)
     assert r.returncode == 2, r

@@ -5,7 +5,6 @@ non-ASCII ALPN capture (ALPN bytes ba ad), where the JA4 spec's answer, `bd`, is
 test data (`99`) lags the spec."""
 import json
 import socket
-import time
 
 import pytest
 

@@ -205,5 +205,7 @@ def test_cli_stats_by_syn_and_events_fp(hanipo, netns):
     assert got[0]["tags"] == ["mirai"]
     out = hanipo.cli("events", "--fp", "mirai", "--json").stdout
     assert [json.loads(line)["id"] for line in out.splitlines()] == [mirai["id"]]
+    line = hanipo.cli("events", "--fp", "mirai").stdout.strip()
+    assert line.endswith(f"ttl={sent['ttl']} client=Mirai [mirai]"), line
     r = hanipo.cli("stats", "--by", "no such", check=False)
     assert r.returncode == 2 and "--by" in r.stderr

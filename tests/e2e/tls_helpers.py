@@ -3,7 +3,7 @@ import socket
 import ssl
 import time
 
-from conftest import ART, Hanipo, free_port, parse_response, scaled, wait_port
+from conftest import ART, free_port, parse_response, scaled, wait_port
 
 
 def tls_config(h, https_port, http=True, extra=""):
@@ -76,5 +76,3 @@ def raw_exchange(port, data, timeout=3.0):
             pass
         return out
 
-
-__all__ = ["Hanipo", "tls_config", "start_tls", "client_ctx", "tls_request", "raw_exchange"]

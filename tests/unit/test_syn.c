@@ -8,7 +8,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/buf.h"
+#include "core/jsonw.h"
+#include "fp/fpdb.h"
 #include "fp/syn.h"
+#include "fp/synevt.h"
 
 /* An IPv4 SYN to 192.0.2.10:dport; opts[0..olen) padded by the caller to a multiple of 4. */
 static size_t
@@ -230,6 +234,59 @@ test_truncated(void **state)
 	assert_int_equal(syn_decode(p, n, &fp), -1);
 }
 
+/* The connect event's fields: a tool SYN is named by its mark and tagged; undecodable bytes say so. */
+static void
+test_event_fields(void **state)
+{
+	static const char	 db_text[] = "syn 4:64:0:-:*,-::* \"raw SYN\" raw-packet\n";
+	uint8_t			 p[128];
+	struct fpdb		*db = fpdb_new();
+	struct buf		 b;
+	struct jsonw		 w;
+	json_t			*tags, *got, *want;
+	char			 err[128];
+	size_t			 n = mk4(p, 64, 0, 4242, 0xc000020a, 23, 31337, NULL, 0);
+
+	assert_int_equal(fpdb_load_text(db, "t", db_text, strlen(db_text), err, sizeof(err)), 0);
+	buf_init(&b, 4096);
+	jsonw_init(&w, &b);
+	jsonw_object_begin(&w);
+	tags = fp_syn_fields(db, p, n, &w);
+	jsonw_object_end(&w);
+	assert_int_equal(jsonw_done(&w), 0);
+	got = json_loadb((const char *)b.data, b.len, 0, NULL);
+	want = json_pack("{si si si ss ss ss ss ss}", "syn_ttl", 64, "syn_ipid", 4242,
+	    "syn_win", 31337, "syn_options", "", "syn_sig", "4:64:0:-:31337,-::",
+	    "syn_tool", "mirai", "syn_client", "Mirai", "syn_family", "bot");
+	assert_true(json_equal(got, want));
+	assert_non_null(tags);
+	assert_int_equal(json_array_size(tags), 1);
+	assert_string_equal(json_string_value(json_array_get(tags, 0)), "mirai");
+	json_decref(got);
+	json_decref(want);
+	json_decref(tags);
+	/* Not a tool: named from the database, no tags. */
+	n = mk4(p, 64, 0, 4242, 0xc000020b, 23, 31337, NULL, 0);
+	b.len = 0;
+	jsonw_init(&w, &b);
+	jsonw_object_begin(&w);
+	assert_null(fp_syn_fields(db, p, n, &w));
+	jsonw_object_end(&w);
+	got = json_loadb((const char *)b.data, b.len, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(got, "syn_client")), "raw SYN");
+	assert_null(json_object_get(got, "syn_tool"));
+	json_decref(got);
+	b.len = 0;
+	jsonw_init(&w, &b);
+	jsonw_object_begin(&w);
+	assert_null(fp_syn_fields(db, p, 10, &w));
+	jsonw_object_end(&w);
+	assert_int_equal(b.len, strlen("{\"syn_error\":\"undecodable\"}"));
+	assert_memory_equal(b.data, "{\"syn_error\":\"undecodable\"}", b.len);
+	buf_free(&b);
+	fpdb_free(db);
+}
+
 int
 main(void)
 {
@@ -241,6 +298,7 @@ main(void)
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_quirks_and_bad_options),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_event_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
