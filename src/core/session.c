@@ -975,12 +975,13 @@ session_handoff(struct session *s, struct service *to)
 	} else
 		s->in.max = max > s->in.len ? max : s->in.len;
 	if (to->transport != NULL) {
-		s->tr = to->transport;
-		if ((s->t = s->tr->open(s, to->transport_state)) == NULL) {
-			s->tr = NULL;
+		void	*t = to->transport->open(s, to->transport_state);
+
+		if (t == NULL) {
 			session_close(s, "refused");
 			return -1;
 		}
+		session_set_transport(s, to->transport, t);
 	}
 	if (s->proto->on_accept != NULL && s->proto->on_accept(s, s->ctx) == -1) {
 		session_close(s, "refused");
