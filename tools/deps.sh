@@ -6,7 +6,7 @@ set -eu
 BUILD_PKGS="meson ninja-build pkg-config gcc libc6-dev libevent-dev libssl-dev libsqlite3-dev
 libpcre2-dev libexpat1-dev libjansson-dev"
 TEST_PKGS="clang libclang-rt-14-dev libcmocka-dev python3 python3-pytest curl wrk sqlite3
-iproute2 procps python3-scapy nmap"
+iproute2 procps python3-scapy nmap tshark"
 
 case "${1:-run}" in
 run) want="$BUILD_PKGS" ;;
