@@ -361,7 +361,15 @@ syn_layout(const struct syn_fp *fp, char *out, size_t outlen)
 size_t
 syn_sig(const struct syn_fp *fp, char *out, size_t outlen)
 {
-	char		 lay[SYN_LAYOUT_MAX];
+	char	 lay[SYN_LAYOUT_MAX];
+
+	syn_layout(fp, lay, sizeof(lay));
+	return syn_sig_layout(fp, lay, out, outlen);
+}
+
+size_t
+syn_sig_layout(const struct syn_fp *fp, const char *lay, char *out, size_t outlen)
+{
 	size_t		 o = 0;
 	unsigned	 i, first = 1;
 
@@ -385,7 +393,6 @@ syn_sig(const struct syn_fp *fp, char *out, size_t outlen)
 	else
 		syn_put(out, outlen, &o, "-");
 	syn_put(out, outlen, &o, ":");
-	syn_layout(fp, lay, sizeof(lay));
 	syn_put(out, outlen, &o, lay);
 	syn_put(out, outlen, &o, ":");
 	for (i = 0; i < SYN_NQUIRKS; i++)
