@@ -41,6 +41,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(n == strlen(sig) && n < sizeof(sig));
 		syn_sig(&b, sig2, sizeof(sig2));
 		CHECK(strcmp(sig, sig2) == 0);
+		syn_sig_layout(&a, lay, sig2, sizeof(sig2));
+		CHECK(strcmp(sig, sig2) == 0);
 		n = syn_sig(&a, tiny, sizeof(tiny));
 		CHECK(n < sizeof(tiny) && n == strlen(tiny));
 		if (strlen(sig) < 256)

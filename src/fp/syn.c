@@ -214,16 +214,22 @@ syn_tools(const struct syn_fp *fp)
 		if (nodf && syn_mss_only(fp) &&
 		    (uint32_t)fp->ipid == ((dst ^ fp->dport ^ fp->seq) & 0xffff))
 			t |= SYN_TOOL_MASSCAN;
-		/* ZMap: window 65535, no DF; IP ID 54321 (< 4.1) or its "windows" options (>= 4.1). */
-		if (nodf && fp->win == 65535 && (fp->ipid == 54321 ||
+		/*
+		 * ZMap: window 65535, no DF; IP ID 54321 and at most an MSS option (< 4.1), or its
+		 * "windows" options (>= 4.1).
+		 */
+		if (nodf && fp->win == 65535 && ((fp->ipid == 54321 && syn_mss_only(fp)) ||
 		    (fp->nopts == sizeof(zmap_win) && memcmp(fp->opts, zmap_win,
 		    sizeof(zmap_win)) == 0 && fp->mss == 1460 && fp->wscale == 8)))
 			t |= SYN_TOOL_ZMAP;
 	}
-	/* Nmap -sS: window 1024 (older: 2048, 3072, 4096), one MSS option of 1460, no DF. */
+	/*
+	 * Nmap -sS: window 1024 (2048 in older releases), one MSS option of 1460, no DF. Not 3072
+	 * or 4096, which p0f also lists: an lwIP device (no DF, MSS option only, window at least
+	 * twice the MSS) may send those.
+	 */
 	if (nodf && !(t & SYN_TOOL_MASSCAN) && fp->nopts == 1 && fp->opts[0] == 2 &&
-	    fp->mss == 1460 && (fp->win == 1024 || fp->win == 2048 || fp->win == 3072 ||
-	    fp->win == 4096))
+	    fp->mss == 1460 && (fp->win == 1024 || fp->win == 2048))
 		t |= SYN_TOOL_NMAP;
 	return t;
 }
@@ -355,7 +361,15 @@ syn_layout(const struct syn_fp *fp, char *out, size_t outlen)
 size_t
 syn_sig(const struct syn_fp *fp, char *out, size_t outlen)
 {
-	char		 lay[SYN_LAYOUT_MAX];
+	char	 lay[SYN_LAYOUT_MAX];
+
+	syn_layout(fp, lay, sizeof(lay));
+	return syn_sig_layout(fp, lay, out, outlen);
+}
+
+size_t
+syn_sig_layout(const struct syn_fp *fp, const char *lay, char *out, size_t outlen)
+{
 	size_t		 o = 0;
 	unsigned	 i, first = 1;
 
@@ -379,7 +393,6 @@ syn_sig(const struct syn_fp *fp, char *out, size_t outlen)
 	else
 		syn_put(out, outlen, &o, "-");
 	syn_put(out, outlen, &o, ":");
-	syn_layout(fp, lay, sizeof(lay));
 	syn_put(out, outlen, &o, lay);
 	syn_put(out, outlen, &o, ":");
 	for (i = 0; i < SYN_NQUIRKS; i++)

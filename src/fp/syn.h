@@ -78,6 +78,8 @@ size_t	syn_layout(const struct syn_fp *fp, char *out, size_t outlen);
  * (NUL-terminated, cut to outlen); returns its length.
  */
 size_t	syn_sig(const struct syn_fp *fp, char *out, size_t outlen);
+/* syn_sig with the layout syn_layout already wrote (it is not computed twice). */
+size_t	syn_sig_layout(const struct syn_fp *fp, const char *layout, char *out, size_t outlen);
 /* The name of tool bit i (0..SYN_NTOOLS-1): "mirai", "masscan", "zmap", "nmap". */
 const char *syn_tool_name(unsigned i);
 

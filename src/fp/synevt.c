@@ -45,7 +45,7 @@ fp_syn_fields(void *arg, const uint8_t *syn, size_t len, struct jsonw *w)
 		return NULL;
 	}
 	syn_layout(&fp, lay, sizeof(lay));
-	syn_sig(&fp, sig, sizeof(sig));
+	syn_sig_layout(&fp, lay, sig, sizeof(sig));
 	jsonw_key(w, "syn_ttl");
 	jsonw_int(w, fp.ttl);
 	if (fp.ipid >= 0) {

@@ -1,6 +1,7 @@
 """test_syn_fp.py - SYN fingerprints against oracles the test controls: connections from a network
 namespace whose kernel sends a different TTL (sysctl ip_default_ttl / hop_limit) and MSS (route
-advmss), over IPv4 and IPv6; hand-built tool SYNs (python3-scapy) that complete a handshake and must
+advmss), over IPv4 and IPv6, every syn_* field equal to Wireshark's reading of the same SYN (tshark
+on the veth); hand-built tool SYNs (python3-scapy) that complete a handshake and must
 get their tool's tag, including Nmap's own SYN captured from a real `nmap -sS`; kernel SYNs never
 get one. Needs root and iproute2; it creates only its own namespace and veth pair."""
 import json
@@ -97,6 +98,62 @@ def hanipo(make_hanipo, netns):
     return h.start()
 
 
+OPT_NAMES = {"0": "eol", "1": "nop", "2": "mss", "3": "ws", "4": "sok", "5": "sack", "8": "ts"}
+
+
+class TsharkSyn:
+    """Wireshark's reading of the first SYN to port on iface (an oracle independent of hanipo's
+    decoder): starts tshark, waits until it captures; .result() after the connection."""
+    FIELDS = ("ip.ttl", "ipv6.hlim", "ip.id", "ip.flags.df", "tcp.window_size_value",
+              "tcp.options.mss_val", "tcp.options.wscale.shift", "tcp.option_kind")
+
+    def __init__(self, iface, port, tmp, v6=False):
+        self.err = tmp / f"tshark-{port}.err"
+        # libpcap's tcp[] does not reach into IPv6: its flags byte is ip6[40 + 13]
+        flt = (f"ip6 and tcp dst port {port} and ip6[53] == 2" if v6 else
+               f"tcp dst port {port} and tcp[tcpflags] == tcp-syn")
+        args = ["tshark", "-i", iface, "-f", flt, "-c", "1",
+                "-a", f"duration:{int(scaled(20))}", "-T", "fields", "-E", "separator=|"]
+        for f in self.FIELDS:
+            args += ["-e", f]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=open(self.err, "w"),
+                                     text=True)
+        deadline = time.monotonic() + scaled(15)
+        # "Capturing on" comes before dumpcap really captures; "Capture started" after
+        while "Capture started" not in self.err.read_text():
+            assert time.monotonic() < deadline and self.proc.poll() is None, \
+                self.err.read_text()
+            time.sleep(0.05)
+        time.sleep(0.2)
+
+    def result(self):
+        out, _ = self.proc.communicate(timeout=scaled(30))
+        vals = dict(zip(self.FIELDS, out.rstrip("\n").split("|")))
+        assert len(vals) == len(self.FIELDS), (out, self.err.read_text())
+        return {
+            "ttl": int(vals["ip.ttl"] or vals["ipv6.hlim"]),
+            "ipid": int(vals["ip.id"], 16) if vals["ip.id"] else None,
+            "df": vals["ip.flags.df"] in ("1", "True"),
+            "win": int(vals["tcp.window_size_value"]),
+            "mss": int(vals["tcp.options.mss_val"]) if vals["tcp.options.mss_val"] else None,
+            "wscale": int(vals["tcp.options.wscale.shift"])
+            if vals["tcp.options.wscale.shift"] else None,
+            "options": ",".join(OPT_NAMES.get(k, "?" + k)
+                                for k in vals["tcp.option_kind"].split(",") if k),
+        }
+
+
+def assert_same_as_tshark(f, ts):
+    """hanipo's syn_* fields equal Wireshark's reading of the same SYN on the wire."""
+    assert f["syn_ttl"] == ts["ttl"], (f, ts)
+    assert f.get("syn_ipid") == ts["ipid"], (f, ts)
+    assert f["syn_win"] == ts["win"], (f, ts)
+    assert f.get("syn_mss") == ts["mss"], (f, ts)
+    assert f.get("syn_wscale") == ts["wscale"], (f, ts)
+    assert f["syn_options"] == ts["options"], (f, ts)
+    assert ("df" in f["syn_sig"].split(":")[6].split(",")) == ts["df"], (f, ts)
+
+
 def connect_from(h, ip, timeout=10.0):
     rows = wait_event(h, "connect", lambda r: r["src_ip"] == ip, timeout=timeout)
     assert len(rows) == 1, rows
@@ -104,6 +161,7 @@ def connect_from(h, ip, timeout=10.0):
 
 
 def test_kernel_syn_from_namespace_ipv4(hanipo, netns):
+    ts = TsharkSyn(netns.vh, hanipo.port, hanipo.dir)
     r = netns.ns("curl", "-sS", "-o", "/dev/null", "--max-time", "10",
                  f"http://{netns.host4}:{hanipo.port}/")
     assert r.returncode == 0, r.stderr
@@ -116,9 +174,11 @@ def test_kernel_syn_from_namespace_ipv4(hanipo, netns):
     assert f["syn_sig"].startswith(f"4:128:0:{NS_MSS}:{f['syn_win']},{f['syn_wscale']}:"
                                    "mss,sok,ts,nop,ws:df")
     assert ev["tags"] == [] and "syn_tool" not in f
+    assert_same_as_tshark(f, ts.result())
 
 
 def test_kernel_syn_from_namespace_ipv6(hanipo, netns):
+    ts = TsharkSyn(netns.vh, hanipo.port, hanipo.dir, v6=True)
     r = netns.ns("curl", "-sS", "-g", "-o", "/dev/null", "--max-time", "10",
                  f"http://[{netns.host6}]:{hanipo.port}/")
     assert r.returncode == 0, r.stderr
@@ -129,6 +189,7 @@ def test_kernel_syn_from_namespace_ipv6(hanipo, netns):
     assert "syn_ipid" not in f             # IPv6 has no IP ID
     assert f["syn_sig"].startswith(f"6:128:0:{NS_MSS6}:")
     assert ev["tags"] == []
+    assert_same_as_tshark(f, ts.result())
 
 
 def test_host_kernel_syn_is_named_linux(hanipo, netns):

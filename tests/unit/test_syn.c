@@ -118,6 +118,10 @@ test_masscan_nmap(void **state)
 	sig_of(p, n, &fp, sig, sizeof(sig));
 	assert_int_equal(fp.tools, SYN_TOOL_NMAP);
 	assert_string_equal(sig, "4:64:0:1460:1024,-:mss:");
+	/* Window 4096 (an lwIP device may send it): no mark. */
+	n = mk4(p, 50, 0, (uint16_t)(id + 1), seq, 80, 4096, mss, sizeof(mss));
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_int_equal(fp.tools, 0);
 	/* The same with DF, as a kernel would send it: no mark. */
 	n = mk4(p, 50, 1, (uint16_t)(id + 1), seq, 80, 1024, mss, sizeof(mss));
 	sig_of(p, n, &fp, sig, sizeof(sig));
@@ -136,6 +140,10 @@ test_zmap(void **state)
 	n = mk4(p, 255, 0, 54321, 77, 80, 65535, NULL, 0);
 	sig_of(p, n, &fp, sig, sizeof(sig));
 	assert_int_equal(fp.tools, SYN_TOOL_ZMAP);
+	/* IP ID 54321 by chance on a SYN with a kernel's options: no mark. */
+	n = mk4(p, 64, 0, 54321, 77, 80, 65535, linux_opts, sizeof(linux_opts));
+	sig_of(p, n, &fp, sig, sizeof(sig));
+	assert_int_equal(fp.tools, 0);
 	n = mk4(p, 64, 0, 999, 77, 80, 65535, win, sizeof(win));
 	sig_of(p, n, &fp, sig, sizeof(sig));
 	assert_int_equal(fp.tools, SYN_TOOL_ZMAP);
