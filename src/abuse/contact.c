@@ -41,6 +41,7 @@ void
 email_list_add(struct email_list *l, const char *s, size_t n)
 {
 	char	 tmp[CONTACT_EMAIL_LEN];
+	size_t	 i;
 
 	while (n > 0 && isspace((unsigned char)*s))
 		s++, n--;
@@ -54,6 +55,10 @@ email_list_add(struct email_list *l, const char *s, size_t n)
 	tmp[n] = '\0';
 	if (strlen(tmp) != n || email_list_has(l, tmp))
 		return;
+	/* Registry data is not trusted either: nothing that could break a header line. */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)tmp[i] <= ' ' || tmp[i] == 0x7f || strchr("<>\",;()[]\\", tmp[i]))
+			return;
 	memcpy(l->v[l->n++], tmp, n + 1);
 }
 

@@ -343,6 +343,12 @@ test_email_scan(void **state)
 	assert_int_equal(l.n, 2);
 	assert_string_equal(l.v[0], "abuse@example.net");
 	assert_string_equal(l.v[1], "sec.team+a@mail.example.org");
+	/* An address from a registry that would break a header line is dropped. */
+	email_list_add(&l, "a@b.example\r\nBcc: c@d.example", 30);
+	email_list_add(&l, "x <y@z.example>", 15);
+	assert_int_equal(l.n, 2);
+	email_list_add(&l, " mailto:Abuse@Example.net ", 26);	/* a duplicate, any case */
+	assert_int_equal(l.n, 2);
 }
 
 int
