@@ -108,3 +108,12 @@ def test_bad_config_and_address(make_hanipo, servers):
     assert r.returncode == 2 and "whois_server" in r.stderr
     r = h.cli("abuse", "lookup", "not-an-ip", check=False)
     assert r.returncode == 1 and "not an IP address" in r.stderr
+
+
+def test_bad_abuse_keys_name_the_line(make_hanipo):
+    h = make_hanipo(start=False)
+    text = h.config.read_text() + "[abuse]\nreporter_email = not an address\nsmtp_relay = http://x\n"
+    h.config.write_text(text)
+    r = h.cli("check", check=False)
+    line = text.splitlines().index("reporter_email = not an address") + 1
+    assert r.returncode == 2 and f"{h.config}:{line}:" in r.stderr, r.stderr
