@@ -458,7 +458,8 @@ render_abuseipdb(const struct render_ctx *rc, struct report_src *const *srcs, si
 	size_t		 i, k, j, len;
 
 	put(b, "IP,Categories,ReportDate,Comment\n");
-	for (i = 0; i < n && i < 9999; i++) {
+	/* AbuseIPDB takes at most 10,000 lines (header included) and 2 MB a file. */
+	for (i = 0; i < n && i < 9999 && b->len < 2 * 1024 * 1024 - 2048; i++) {
 		const struct report_src *s = srcs[i];
 
 		memset(seen, 0, sizeof(seen));

@@ -117,3 +117,20 @@ def test_bad_abuse_keys_name_the_line(make_hanipo):
     r = h.cli("check", check=False)
     line = text.splitlines().index("reporter_email = not an address") + 1
     assert r.returncode == 2 and f"{h.config}:{line}:" in r.stderr, r.stderr
+
+
+def test_cache_expires(make_hanipo, servers):
+    import subprocess
+    from conftest import scaled
+    rdap, whois = servers
+    h = prepare(make_hanipo, rdap, whois)
+    h.overrides.append("abuse.cache_ttl=3600")
+    (first,), _ = lookup(h, "130.59.31.80")
+    (again,), _ = lookup(h, "130.59.31.80")
+    assert not first["cached"] and again["cached"]
+    n = len(rdap.requests)
+    # Two hours later (libc's clock through faketime) the entry has expired: asked again.
+    r = subprocess.run(["faketime", "-f", "+2h", *h.args("abuse", "lookup", "--json",
+                        "130.59.31.80")], capture_output=True, text=True, timeout=scaled(60))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["cached"] is False and len(rdap.requests) == n + 1
