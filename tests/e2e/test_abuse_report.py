@@ -93,6 +93,11 @@ def test_plan_render_send_status(world):
     assert groups == {"abuse@switch.ch": [A], "operacion.redes@TRIARA.COM": [B],
                       "abuse@iij.ad.jp": [C]}, r.stdout + r.stderr
 
+    r = h.cli("abuse", "plan", "--tags", "gpon-rce,other", "--json", "--offline")
+    assert [json.loads(ln)["contact"] for ln in r.stdout.splitlines()] == ["abuse@switch.ch"]
+    r = h.cli("abuse", "plan", "--min-events", "2", "--json", "--offline")
+    assert D in r.stdout                              # 2 events: now enough (no contact: "")
+
     # render text: To/Subject first, every time with a numeric offset, attacker bytes escaped,
     # signature and CVE named, the chain digest quoted.
     r = h.cli("abuse", "render", "--ip", A, "--format", "text", "--lang", "en", "--tz",
