@@ -1,10 +1,21 @@
 /* contact.c - e-mail lists of a contact: dedup, free-text scan, registry desks, JSON form. */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "abuse/contact.h"
+
+void
+abuse_fmt(char *out, size_t len, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, len, fmt, ap);
+	va_end(ap);
+}
 
 void
 contact_init(struct contact *c)
