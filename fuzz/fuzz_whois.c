@@ -6,19 +6,7 @@
 
 #include "abuse/whois.h"
 
-#include "fuzz_check.h"
-
-static void
-check_list(const struct email_list *l)
-{
-	size_t	 i;
-
-	CHECK(l->n <= CONTACT_MAX_EMAILS);
-	for (i = 0; i < l->n; i++) {
-		CHECK(strlen(l->v[i]) < CONTACT_EMAIL_LEN);
-		CHECK(strchr(l->v[i], '@') != NULL);
-	}
-}
+#include "fuzz_contact.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

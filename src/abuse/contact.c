@@ -1,10 +1,21 @@
 /* contact.c - e-mail lists of a contact: dedup, free-text scan, registry desks, JSON form. */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "abuse/contact.h"
+
+void
+abuse_fmt(char *out, size_t len, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(out, len, fmt, ap);
+	va_end(ap);
+}
 
 void
 contact_init(struct contact *c)
@@ -41,6 +52,7 @@ void
 email_list_add(struct email_list *l, const char *s, size_t n)
 {
 	char	 tmp[CONTACT_EMAIL_LEN];
+	size_t	 i;
 
 	while (n > 0 && isspace((unsigned char)*s))
 		s++, n--;
@@ -54,6 +66,10 @@ email_list_add(struct email_list *l, const char *s, size_t n)
 	tmp[n] = '\0';
 	if (strlen(tmp) != n || email_list_has(l, tmp))
 		return;
+	/* Registry data is not trusted either: nothing that could break a header line. */
+	for (i = 0; i < n; i++)
+		if ((unsigned char)tmp[i] <= ' ' || tmp[i] == 0x7f || strchr("<>\",;()[]\\", tmp[i]))
+			return;
 	memcpy(l->v[l->n++], tmp, n + 1);
 }
 

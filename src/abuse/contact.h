@@ -31,6 +31,9 @@ struct contact {
 };
 
 void	contact_init(struct contact *c);
+/* snprintf for messages and texts where cutting is fine (no truncation warning). */
+void	abuse_fmt(char *out, size_t len, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 /* Adds an address (trimmed, "mailto:" dropped) unless it is there already (case-insensitive). */
 void	email_list_add(struct email_list *l, const char *s, size_t n);
 /* Drops from l every address that is in except. */

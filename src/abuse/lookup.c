@@ -3,7 +3,6 @@
  * /ip/ADDR, redirects followed), whois as the fallback (IANA → referral), and for JPNIC space
  * JPNIC's whois, since APNIC's answer names JPNIC itself, which does not act on abuse.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +20,6 @@
 #define JPNIC_WHOIS	"whois.nic.ad.jp"
 #define IANA_WHOIS	"whois.iana.org"
 #define WHOIS_HOPS	3
-
-/* snprintf into a fixed buffer where cutting a message is fine (no truncation warning). */
-static void __attribute__((format(printf, 3, 4)))
-fmt(char *out, size_t len, const char *f, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, f);
-	vsnprintf(out, len, f, ap);
-	va_end(ap);
-}
 
 static int
 check_server(const char *v, char *why, size_t whylen)
@@ -120,7 +108,7 @@ read_file(const char *path, struct buf *out, char *err, size_t errlen)
 	size_t	 n;
 
 	if (fp == NULL) {
-		fmt(err, errlen, "%s: cannot open", path);
+		abuse_fmt(err, errlen, "%s: cannot open", path);
 		return -1;
 	}
 	while ((p = buf_tail(out, 65536)) != NULL && (n = fread(p, 1, 65536 < buf_room(out) ?
@@ -143,19 +131,19 @@ boot_add_one(struct bootstrap *b, const char *where, char *err, size_t errlen)
 		rc = fetch_http(where, "application/json", &data, e2, sizeof(e2));
 		if (rc != 200) {
 			if (rc > 0)
-				fmt(e2, sizeof(e2), "%s: HTTP status %d", where, rc);
-			fmt(err, errlen, "[abuse] rdap_bootstrap: %s", e2);
+				abuse_fmt(e2, sizeof(e2), "%s: HTTP status %d", where, rc);
+			abuse_fmt(err, errlen, "[abuse] rdap_bootstrap: %s", e2);
 			buf_free(&data);
 			return -1;
 		}
 	} else if (read_file(where, &data, e2, sizeof(e2)) == -1) {
-		fmt(err, errlen, "[abuse] rdap_bootstrap: %s", e2);
+		abuse_fmt(err, errlen, "[abuse] rdap_bootstrap: %s", e2);
 		buf_free(&data);
 		return -1;
 	}
 	rc = bootstrap_add(b, (const char *)data.data, data.len, e2, sizeof(e2));
 	if (rc == -1)
-		fmt(err, errlen, "[abuse] rdap_bootstrap: %s: %s", where, e2);
+		abuse_fmt(err, errlen, "[abuse] rdap_bootstrap: %s: %s", where, e2);
 	buf_free(&data);
 	return rc;
 }
@@ -175,10 +163,10 @@ boot_load(const struct config *cfg, char *err, size_t errlen)
 	    stat(src, &st) == 0 && S_ISDIR(st.st_mode);
 	for (i = 0; i < (dir ? 3u : 1u); i++) {
 		if (dir)
-			fmt(where, sizeof(where), "%s%s%s", src,
+			abuse_fmt(where, sizeof(where), "%s%s%s", src,
 			    is_url(src) || src[l - 1] == '/' ? "" : "/", files[i]);
 		else
-			fmt(where, sizeof(where), "%s", src);
+			abuse_fmt(where, sizeof(where), "%s", src);
 		if (boot_add_one(b, where, err, errlen) == -1) {
 			bootstrap_free(b);
 			return NULL;
@@ -201,34 +189,34 @@ abuse_bootstrap_update(const struct config *cfg, const char *from, char *err, si
 	int		 rc;
 
 	if (is_url(dir) || stat(dir, &st) == -1 || !S_ISDIR(st.st_mode)) {
-		fmt(err, errlen, "%s: [abuse] rdap_bootstrap: \"%s\" is not a directory",
+		abuse_fmt(err, errlen, "%s: [abuse] rdap_bootstrap: \"%s\" is not a directory",
 		    config_origin(cfg, "abuse", "rdap_bootstrap"), dir);
 		return -1;
 	}
 	for (i = 0; i < 3; i++) {
-		fmt(url, sizeof(url), "%s%s%s", from, l > 0 && from[l - 1] == '/' ? "" : "/",
+		abuse_fmt(url, sizeof(url), "%s%s%s", from, l > 0 && from[l - 1] == '/' ? "" : "/",
 		    files[i]);
-		fmt(path, sizeof(path), "%s/%s", dir, files[i]);
-		fmt(tmp, sizeof(tmp), "%s.new", path);
+		abuse_fmt(path, sizeof(path), "%s/%s", dir, files[i]);
+		abuse_fmt(tmp, sizeof(tmp), "%s.new", path);
 		buf_init(&data, 4 * 1024 * 1024);
 		b = bootstrap_new();
 		rc = fetch_http(url, "application/json", &data, e2, sizeof(e2));
 		if (rc != 200) {
 			if (rc > 0)
-				fmt(e2, sizeof(e2), "%s: HTTP status %d", url, rc);
+				abuse_fmt(e2, sizeof(e2), "%s: HTTP status %d", url, rc);
 		} else if (bootstrap_add(b, (const char *)data.data, data.len, e2,
 		    sizeof(e2)) == -1) {
 			rc = -1;
 		} else if ((fp = fopen(tmp, "wb")) == NULL ||
 		    fwrite(data.data, 1, data.len, fp) != data.len || fclose(fp) != 0 ||
 		    rename(tmp, path) == -1) {
-			fmt(e2, sizeof(e2), "%s: cannot write", path);
+			abuse_fmt(e2, sizeof(e2), "%s: cannot write", path);
 			rc = -1;
 		}
 		bootstrap_free(b);
 		buf_free(&data);
 		if (rc != 200) {
-			fmt(err, errlen, "%s", e2);
+			abuse_fmt(err, errlen, "%s", e2);
 			return -1;
 		}
 		printf("%s: %s\n", path, url);
@@ -250,25 +238,25 @@ rdap_lookup(const struct config *cfg, const char *addr, struct contact *c, char 
 		return -1;
 	n = bootstrap_lookup(b, BOOT_IP, addr, urls, BOOT_MAX_URLS);
 	if (n <= 0 || bootstrap_pick(urls, (size_t)n, base, sizeof(base)) == -1) {
-		fmt(err, errlen, "%s: no RDAP service in the bootstrap", addr);
+		abuse_fmt(err, errlen, "%s: no RDAP service in the bootstrap", addr);
 		bootstrap_free(b);
 		return -1;
 	}
 	bootstrap_free(b);
-	fmt(url, sizeof(url), "%sip/%s", base, addr);
+	abuse_fmt(url, sizeof(url), "%sip/%s", base, addr);
 	buf_init(&body, RDAP_MAX_BYTES);
 	status = fetch_http(url, "application/rdap+json", &body, e2, sizeof(e2));
 	if (status != 200) {
 		if (status > 0)
-			fmt(err, errlen, "%s: HTTP status %d", url, status);
+			abuse_fmt(err, errlen, "%s: HTTP status %d", url, status);
 		else
-			fmt(err, errlen, "%s", e2);
+			abuse_fmt(err, errlen, "%s", e2);
 		buf_free(&body);
 		return -1;
 	}
 	rc = rdap_parse((const char *)body.data, body.len, addr, c, e2, sizeof(e2));
 	if (rc == -1)
-		fmt(err, errlen, "%s: %s", url, e2);
+		abuse_fmt(err, errlen, "%s: %s", url, e2);
 	buf_free(&body);
 	return rc;
 }
@@ -297,14 +285,14 @@ whois_lookup(const struct config *cfg, const char *addr, struct contact *c, char
 	char		 server[256];
 	int		 hop;
 
-	fmt(server, sizeof(server), "%s", *fixed != '\0' ? fixed : IANA_WHOIS);
+	abuse_fmt(server, sizeof(server), "%s", *fixed != '\0' ? fixed : IANA_WHOIS);
 	for (hop = 0; hop < WHOIS_HOPS; hop++) {
 		if (whois_query(server, addr, addr, c, err, errlen) == -1)
 			return -1;
 		if (*fixed != '\0' || c->referral[0] == '\0' ||
 		    strcasecmp(c->referral, server) == 0)
 			return 0;
-		fmt(server, sizeof(server), "%s", c->referral);
+		abuse_fmt(server, sizeof(server), "%s", c->referral);
 	}
 	return 0;
 }
@@ -317,7 +305,7 @@ jpnic_lookup(const struct config *cfg, const char *addr, struct contact *c)
 	struct contact	 jp;
 	char		 q[128], err[512];
 
-	fmt(q, sizeof(q), "%s/e", addr);
+	abuse_fmt(q, sizeof(q), "%s/e", addr);
 	if (whois_query(*fixed != '\0' ? fixed : JPNIC_WHOIS, q, addr, &jp, err,
 	    sizeof(err)) == -1) {
 		log_warn("abuse: JPNIC whois for %s: %s", addr, err);
@@ -331,8 +319,8 @@ jpnic_lookup(const struct config *cfg, const char *addr, struct contact *c)
 	if (jp.name[0] != '\0')
 		memcpy(c->name, jp.name, sizeof(c->name));
 	snprintf(c->registry, sizeof(c->registry), "jpnic");
-	fmt(q, sizeof(q), "%s+jpnic-whois", c->source);
-	fmt(c->source, sizeof(c->source), "%s", q);
+	abuse_fmt(q, sizeof(q), "%s+jpnic-whois", c->source);
+	abuse_fmt(c->source, sizeof(c->source), "%s", q);
 }
 
 int
@@ -347,7 +335,7 @@ abuse_lookup(sqlite3 *db, const struct config *cfg, const char *addr, enum looku
 	if (cached != NULL)
 		*cached = 0;
 	if (ipnet_parse(addr, &a, &rc) == -1 || rc != -1) {
-		fmt(err, errlen, "\"%s\" is not an IP address", addr);
+		abuse_fmt(err, errlen, "\"%s\" is not an IP address", addr);
 		return -1;
 	}
 	ipnet_ntop(&a, canon, sizeof(canon));
@@ -359,7 +347,7 @@ abuse_lookup(sqlite3 *db, const struct config *cfg, const char *addr, enum looku
 			return 0;
 		}
 		if (mode == LOOKUP_OFFLINE) {
-			fmt(err, errlen, "%s: not in the lookup cache (offline)", canon);
+			abuse_fmt(err, errlen, "%s: not in the lookup cache (offline)", canon);
 			return -1;
 		}
 	}

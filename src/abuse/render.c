@@ -25,17 +25,6 @@
 
 #define TEXT_COLS	150	/* attacker text per line, in columns */
 
-/* snprintf where cutting is fine (no truncation warning). */
-static void __attribute__((format(printf, 3, 4)))
-strf(char *out, size_t len, const char *f, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, f);
-	vsnprintf(out, len, f, ap);
-	va_end(ap);
-}
-
 int
 render_parse_format(const char *s, enum render_format *f)
 {
@@ -100,7 +89,7 @@ iso(int64_t ts, const char *tz, char *out, size_t len)
 	if (tz != NULL && tz_offset(tz, ts, &off) == -1)
 		off = 0;
 	time_format_offset(ts, off, "%Y-%m-%dT%H:%M:%S", tmp, sizeof(tmp));
-	strf(out, len, "%s%c%02d:%02d", tmp, off < 0 ? '-' : '+', abs(off) / 3600,
+	abuse_fmt(out, len, "%s%c%02d:%02d", tmp, off < 0 ? '-' : '+', abs(off) / 3600,
 	    abs(off) % 3600 / 60);
 }
 
@@ -458,7 +447,8 @@ render_abuseipdb(const struct render_ctx *rc, struct report_src *const *srcs, si
 	size_t		 i, k, j, len;
 
 	put(b, "IP,Categories,ReportDate,Comment\n");
-	for (i = 0; i < n && i < 9999; i++) {
+	/* AbuseIPDB takes at most 10,000 lines (header included) and 2 MB a file. */
+	for (i = 0; i < n && i < 9999 && b->len < 2 * 1024 * 1024 - 2048; i++) {
 		const struct report_src *s = srcs[i];
 
 		memset(seen, 0, sizeof(seen));
@@ -486,7 +476,7 @@ render_abuseipdb(const struct render_ctx *rc, struct report_src *const *srcs, si
 			    "%s%d", k == 0 ? " " : ",", s->ports[k]);
 		for (k = 0; k < s->nsamples && strlen(comment) < 900; k++) {
 			esc_cell(txt, sizeof(txt), s->samples[k].text, s->samples[k].len, 80);
-			strf(comment + strlen(comment), sizeof(comment) - strlen(comment),
+			abuse_fmt(comment + strlen(comment), sizeof(comment) - strlen(comment),
 			    "; %s", txt);
 		}
 		/* AbuseIPDB cuts comments at 1,024 bytes: cut on a character boundary before. */

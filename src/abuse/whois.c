@@ -107,9 +107,15 @@ wparse_lines(struct wparse *wp, const char *text, size_t len)
 	char	*s, *nl;
 	int	 block = 0, blank = 1;
 
+	size_t	 nl_count = 1;
+
 	wp->text = copy_text(text, len);
-	wp->l = xcalloc(WHOIS_MAX_LINES, sizeof(wp->l[0]));
-	for (s = wp->text; s != NULL && *s != '\0' && wp->n < WHOIS_MAX_LINES; s = nl) {
+	for (s = wp->text; (s = strchr(s, '\n')) != NULL; s++)
+		nl_count++;
+	wp->l = xcalloc(nl_count < WHOIS_MAX_LINES ? nl_count : WHOIS_MAX_LINES,
+	    sizeof(wp->l[0]));
+	for (s = wp->text; s != NULL && *s != '\0' && wp->n < WHOIS_MAX_LINES &&
+	    wp->n < nl_count; s = nl) {
 		if ((nl = strchr(s, '\n')) != NULL)
 			*nl++ = '\0';
 		s = trim(s);

@@ -88,7 +88,7 @@ chain_leaf_buf(struct buf *enc, const struct chain_row *r, uint8_t out[CHAIN_HAS
 	put_u64(enc, r->payload != NULL);
 	put_u64(enc, (uint64_t)r->payload_total);
 	put_str(enc, r->payload_sha256);
-	put_bytes(enc, r->tags, r->tags_len);
+	/* Not the tags: they are analysis, rewritten by `hanipo classify`, not evidence. */
 	digest_sha256(enc->data, enc->len, out);
 }
 
@@ -301,8 +301,6 @@ row_from(sqlite3_stmt *st, struct chain_row *r)
 	}
 	r->payload_total = sqlite3_column_int64(st, 13);
 	r->payload_sha256 = (const char *)sqlite3_column_text(st, 14);
-	r->tags = sqlite3_column_text(st, 15);
-	r->tags_len = (size_t)sqlite3_column_bytes(st, 15);
 }
 
 static void
@@ -347,7 +345,7 @@ verify_sensor(sqlite3 *db, EVP_MD_CTX *md, struct buf *enc, const char *sensor,
 	if (sqlite3_prepare_v2(db, "SELECT first_seq, last_seq, events, prev, hash, leaves "
 	    "FROM chain WHERE sensor = ? ORDER BY seq", -1, &links, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT seq, id, ts, sensor, session, proto, kind, src_ip, "
-	    "src_port, dst_ip, dst_port, fields, payload, payload_len, payload_sha256, tags "
+	    "src_port, dst_ip, dst_port, fields, payload, payload_len, payload_sha256 "
 	    "FROM events WHERE sensor = ? AND seq >= ? ORDER BY seq", -1, &evs, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_text(links, 1, sensor, -1, SQLITE_STATIC);

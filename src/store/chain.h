@@ -14,7 +14,10 @@
 #define CHAIN_HASH_LEN	32
 #define CHAIN_HEX_LEN	(2 * CHAIN_HASH_LEN + 1)
 
-/* One event row as stored (the writer's bound values, or a row read back). */
+/*
+ * One event row as stored (the writer's bound values, or a row read back). Every column but the
+ * tags, which `hanipo classify` may rewrite: they are analysis, not evidence.
+ */
 struct chain_row {
 	int64_t		 seq;
 	const char	*id;
@@ -27,8 +30,6 @@ struct chain_row {
 	size_t		 payload_len;
 	int64_t		 payload_total;
 	const char	*payload_sha256;	/* NULL: SQL NULL */
-	const void	*tags;
-	size_t		 tags_len;
 };
 
 struct chain;		/* the writer's state: each sensor's last link */
@@ -45,7 +46,7 @@ int	chain_write(struct chain *c, sqlite3 *db, int64_t now_us);
 /* After COMMIT: the batch's links become each sensor's last. */
 void	chain_committed(struct chain *c);
 
-/* The hash of one row (SHA-256 over a length-prefixed encoding of every column). */
+/* The hash of one row (SHA-256 over a length-prefixed encoding of its columns but tags). */
 void	chain_leaf(const struct chain_row *r, uint8_t out[CHAIN_HASH_LEN]);
 void	chain_hex(const uint8_t *h, size_t n, char *out);
 

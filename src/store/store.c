@@ -120,8 +120,7 @@ struct store {
 
 /* The row exactly as bound, into this batch's link of the event's sensor. */
 static void
-store_chain_add(struct store *s, const struct evt *ev, const char *fields, size_t flen,
-    const char *tags, size_t tlen)
+store_chain_add(struct store *s, const struct evt *ev, const char *fields, size_t flen)
 {
 	struct chain_row	 r;
 
@@ -142,8 +141,6 @@ store_chain_add(struct store *s, const struct evt *ev, const char *fields, size_
 	r.payload_len = ev->payload_len;
 	r.payload_total = ev->payload != NULL ? (int64_t)ev->payload_total : 0;
 	r.payload_sha256 = ev->payload != NULL ? ev->payload_sha256 : NULL;
-	r.tags = tags;
-	r.tags_len = tlen;
 	chain_add(s->chain, &r);
 }
 
@@ -203,7 +200,7 @@ store_insert(struct store *s, struct evt *ev)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return -1;
-	store_chain_add(s, ev, fields, (size_t)flen, tags, (size_t)tlen);
+	store_chain_add(s, ev, fields, (size_t)flen);
 	return 0;
 }
 

@@ -108,3 +108,29 @@ def test_bad_config_and_address(make_hanipo, servers):
     assert r.returncode == 2 and "whois_server" in r.stderr
     r = h.cli("abuse", "lookup", "not-an-ip", check=False)
     assert r.returncode == 1 and "not an IP address" in r.stderr
+
+
+def test_bad_abuse_keys_name_the_line(make_hanipo):
+    h = make_hanipo(start=False)
+    text = h.config.read_text() + "[abuse]\nreporter_email = not an address\nsmtp_relay = http://x\n"
+    h.config.write_text(text)
+    r = h.cli("check", check=False)
+    line = text.splitlines().index("reporter_email = not an address") + 1
+    assert r.returncode == 2 and f"{h.config}:{line}:" in r.stderr, r.stderr
+
+
+def test_cache_expires(make_hanipo, servers):
+    import subprocess
+    from conftest import scaled
+    rdap, whois = servers
+    h = prepare(make_hanipo, rdap, whois)
+    h.overrides.append("abuse.cache_ttl=3600")
+    (first,), _ = lookup(h, "130.59.31.80")
+    (again,), _ = lookup(h, "130.59.31.80")
+    assert not first["cached"] and again["cached"]
+    n = len(rdap.requests)
+    # Two hours later (libc's clock through faketime) the entry has expired: asked again.
+    r = subprocess.run(["faketime", "-f", "+2h", *h.args("abuse", "lookup", "--json",
+                        "130.59.31.80")], capture_output=True, text=True, timeout=scaled(60))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["cached"] is False and len(rdap.requests) == n + 1

@@ -15,7 +15,7 @@ from abuse_servers import RDAP, RdapServer, SmtpServer, WhoisServer, xarf_valida
 from conftest import ROOT
 from test_abuse_lookup import JP, JPNIC_ANSWER
 
-A, B, C, D = "130.59.31.80", "200.57.141.161", JP, "192.0.2.99"
+A, B, C, D, E = "130.59.31.80", "200.57.141.161", JP, "192.0.2.99", "192.0.2.77"
 EVIL = "/GponForm/diag_Form?images/\x1b[31mX\r\nBcc: victim@example.org\r\n.\r\nRCPT TO:<x@y>"
 NOW = int(time.time() * 1e6)
 
@@ -48,6 +48,9 @@ def fixture_store(h):
     for i in range(2):
         seq += 1
         ev(con, seq, D, NOW - 3600e6, fields={"method": "GET", "uri": "/"})
+    for i in range(3):                                 # bare connections: a port scan
+        seq += 1
+        ev(con, seq, E, NOW - 3000e6 + i, kind="connect", proto="telnet", port=23 + i)
     con.commit()
     con.close()
     return seq
@@ -93,6 +96,11 @@ def test_plan_render_send_status(world):
     assert groups == {"abuse@switch.ch": [A], "operacion.redes@TRIARA.COM": [B],
                       "abuse@iij.ad.jp": [C]}, r.stdout + r.stderr
 
+    r = h.cli("abuse", "plan", "--tags", "gpon-rce,other", "--json", "--offline")
+    assert [json.loads(ln)["contact"] for ln in r.stdout.splitlines()] == ["abuse@switch.ch"]
+    r = h.cli("abuse", "plan", "--min-events", "2", "--json", "--offline")
+    assert D in r.stdout                              # 2 events: now enough (no contact: "")
+
     # render text: To/Subject first, every time with a numeric offset, attacker bytes escaped,
     # signature and CVE named, the chain digest quoted.
     r = h.cli("abuse", "render", "--ip", A, "--format", "text", "--lang", "en", "--tz",
@@ -123,7 +131,12 @@ def test_plan_render_send_status(world):
             xarf_validate(rep)
             types.add(rep["type"])
             assert rep["source_identifier"] == ip
-    assert types == {"vulnerability_scan", "reconnaissance", "login_attack"}
+    r = h.cli("abuse", "render", "--ip", E, "--format", "xarf", "--offline")
+    rep = json.loads(r.stdout)
+    xarf_validate(rep)
+    types.add(rep["type"])
+    assert rep["source_port"] > 0 and rep["destination_port"] == 23
+    assert types == {"vulnerability_scan", "reconnaissance", "login_attack", "port_scan"}
 
     # AbuseIPDB bulk CSV.
     r = h.cli("abuse", "render", "--ip", A, "--format", "abuseipdb")

@@ -45,6 +45,22 @@ def test_verify_detects_one_byte(make_hanipo):
     assert f"BROKEN at event {target['id']}" in r.stdout, r.stdout
 
 
+def test_reclassifying_keeps_the_chain(make_hanipo, tmp_path):
+    """Tags are analysis (hanipo classify rewrites them), not evidence: outside the chain."""
+    from conftest import ROOT
+    sig = tmp_path / "one.sig"
+    sig.write_text("sig probe-p3\nname      request for /p3\ncategory  recon\nproto     http\n"
+                   "owasp     I3\nabuseipdb 21\nkind      request\nmatch     uri contains /p3\n")
+    h = make_hanipo()
+    fill(h, 5)
+    assert h.stop() == 0
+    r = h.cli("classify", "--signatures", str(sig))
+    assert r.returncode == 0, r.stderr
+    assert any("probe-p3" in e["tags"] for e in h.events("request")), r.stdout
+    r = h.cli("verify")
+    assert r.returncode == 0 and r.stdout.startswith("chain ok:"), r.stdout
+
+
 def test_verify_detects_removed_and_forged_rows(make_hanipo):
     import sqlite3
     h = make_hanipo()

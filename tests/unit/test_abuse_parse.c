@@ -343,6 +343,45 @@ test_email_scan(void **state)
 	assert_int_equal(l.n, 2);
 	assert_string_equal(l.v[0], "abuse@example.net");
 	assert_string_equal(l.v[1], "sec.team+a@mail.example.org");
+	/* An address from a registry that would break a header line is dropped. */
+	email_list_add(&l, "a@b.example\r\nBcc: c@d.example", 30);
+	email_list_add(&l, "x <y@z.example>", 15);
+	assert_int_equal(l.n, 2);
+	email_list_add(&l, " mailto:Abuse@Example.net ", 26);	/* a duplicate, any case */
+	assert_int_equal(l.n, 2);
+}
+
+/* Referrals: IANA's "refer:", ARIN's last "ReferralServer: whois://", rwhois ignored. */
+static void
+test_whois_referral(void **state)
+{
+	static const char iana[] =
+	    "% IANA WHOIS server\n\ninetnum:      62.0.0.0 - 62.255.255.255\n"
+	    "organisation: RIPE NCC\nstatus:       ALLOCATED\n\n"
+	    "whois:        whois.ripe.net\n\nchanged:      1997-04\n";
+	static const char iana_refer[] = "refer:        whois.apnic.net\r\n\r\ninetnum: 1.0.0.0 - "
+	    "1.255.255.255\r\n";
+	static const char arin[] =
+	    "NetRange:       61.0.0.0 - 61.255.255.255\nCIDR:           61.0.0.0/8\n"
+	    "ReferralServer: rwhois://rwhois.example.net:4321/\n\n"
+	    "NetRange:       61.112.0.0 - 61.127.255.255\n"
+	    "ReferralServer: whois://whois.apnic.net\n";
+	struct contact	 c;
+	char		 err[128];
+
+	assert_int_equal(whois_parse(iana, sizeof(iana) - 1, "62.239.237.1", &c, err,
+	    sizeof(err)), 0);
+	assert_string_equal(c.referral, "whois.ripe.net");
+	assert_string_equal(c.network, "62.0.0.0/8");
+	assert_int_equal(whois_parse(iana_refer, sizeof(iana_refer) - 1, "1.1.1.1", &c, err,
+	    sizeof(err)), 0);
+	assert_string_equal(c.referral, "whois.apnic.net");
+	assert_int_equal(whois_parse(arin, sizeof(arin) - 1, "61.112.1.1", &c, err,
+	    sizeof(err)), 0);
+	assert_string_equal(c.referral, "whois.apnic.net");
+	assert_string_equal(c.network, "61.112.0.0/12");
+	assert_int_equal(c.abuse.n, 0);
+	assert_int_equal(whois_parse("", 0, "1.1.1.1", &c, err, sizeof(err)), -1);
 }
 
 int
@@ -356,6 +395,7 @@ main(void)
 		cmocka_unit_test(test_email_scan),
 		cmocka_unit_test(test_rdap),
 		cmocka_unit_test(test_whois),
+		cmocka_unit_test(test_whois_referral),
 		cmocka_unit_test(test_bootstrap),
 		cmocka_unit_test(test_jcard),
 	};
