@@ -782,7 +782,7 @@ static int
 ap_mkdir(ARGS)
 {
 	char		 abs[HNP_SHELL_MAX_PATH + 1];
-	const char	*why = "File name too long";
+	const char	*why;
 	size_t		 i;
 	int		 st = 0, p = 0;
 
@@ -792,6 +792,7 @@ ap_mkdir(ARGS)
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] == '-')
 			continue;
+		why = "File name too long";
 		if (shell_path(sh, argv[i], abs) == 0 && (shell_mkdir(sh, abs, &why) == 0 ||
 		    (p && shell_is_dir(sh, abs))))
 			continue;
