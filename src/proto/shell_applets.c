@@ -907,6 +907,17 @@ ap_nohup(ARGS)
 }
 
 static int
+ap_export(ARGS)
+{
+	size_t	 i;
+
+	(void)ctx;
+	for (i = 1; i < argc; i++)
+		shell_assign(sh, argv[i]);
+	return 0;
+}
+
+static int
 ap_help(ARGS)
 {
 	(void)sh; (void)argc; (void)argv;
@@ -935,7 +946,7 @@ const struct shell_applet shell_applets[] = {
 	{ "dmesg", ap_true, 1 },
 	{ "echo", ap_echo, 1 },
 	{ "exit", ap_exit, 0 },
-	{ "export", ap_true, 0 },
+	{ "export", ap_export, 0 },
 	{ "false", ap_false, 1 },
 	{ "free", ap_free, 1 },
 	{ "ftpget", ap_ftpget, 1 },

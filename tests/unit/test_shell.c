@@ -57,7 +57,7 @@ test_parse_quotes(void **state)
 	assert_int_equal(l->ncmds, 1);
 	assert_int_equal(l->cmds[0].argc, 5);
 	assert_string_equal(l->cmds[0].argv[1], "a b");
-	assert_string_equal(l->cmds[0].argv[2], "c\"d $x");
+	assert_string_equal(l->cmds[0].argv[2], "c\"d \001qx\002");	/* marked for the shell */
 	assert_string_equal(l->cmds[0].argv[3], "e f");
 	assert_string_equal(l->cmds[0].argv[4], "");
 	assert_null(l->cmds[0].argv[5]);
@@ -331,6 +331,16 @@ test_shell_applets(void **state)
 	assert_string_equal(run("echo x > x; mkdir /y || echo no"),
 	    "-sh: can't create x: Read-only file system\nmkdir: can't create directory '/y': "
 	    "Read-only file system\nno\nroot@router:~# ");
+	assert_string_equal(run("ls /nope 2>/dev/null; echo $?; echo $?"), "1\n0\nroot@router:~# ");
+	assert_string_equal(run("X=hello; echo $X \"$X\" '$X' ${X}!"),
+	    "hello hello $X hello!\nroot@router:~# ");
+	assert_string_equal(run("echo $UNSET a; echo \"$UNSET\" b; echo $ $1x"),
+	    "a\n b\n$ x\nroot@router:~# ");
+	assert_string_equal(run("export P=/tmp; cd $P && pwd; echo $HOME $USER $PWD; cd"),
+	    "/tmp\n/root root /tmp\nroot@router:~# ");
+	/* a prefix assignment is only for its command (expanded before it): A stays unset */
+	assert_string_equal(run("A=1 echo $A; echo x > $HOME/../tmp/v$A; cat /tmp/v"),
+	    "\nx\nroot@router:~# ");
 	assert_string_equal(run("ls /nope 2>/dev/null; ls /nope"),
 	    "ls: /nope: No such file or directory\nroot@router:~# ");
 	o = run("busybox --list");
