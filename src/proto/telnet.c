@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "core/buf.h"
 #include "core/jsonw.h"
 #include "core/limits.h"
@@ -26,6 +28,8 @@ static const struct config_key telnet_config_keys[] = {
 	AUTH_CONFIG_KEYS("telnet"),
 	{ "telnet", "max_attempts", CFG_INT, 1, HNP_TELNET_MAX_LOGINS, "3",
 	    "failed logins before the connection is closed (BusyBox login: 3)" },
+	{ "telnet", "fail_delay", CFG_INT, 0, 10000, "3000",
+	    "milliseconds before \"Login incorrect\" (BusyBox login sleeps 3 s)" },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -39,6 +43,7 @@ struct telnet_state {
 	struct auth		*auth;
 	struct telnet_profile	*prof;
 	unsigned		 max_attempts;
+	unsigned		 fail_delay_ms;
 };
 
 enum telnet_phase { PH_USER, PH_PASS, PH_SHELL, PH_DONE };
@@ -54,6 +59,10 @@ struct telnet_ctx {
 	size_t			 user_len;
 	unsigned		 attempts;
 	size_t			 seen;		/* input bytes parsed but not consumed */
+	struct event		*hold_ev;	/* the pause after a failed login */
+	int			 holding, hold_close;
+	struct buf		 held;		/* output during the pause */
+	int64_t			 held_seq;
 	struct shell		*sh;
 	struct telnet_profile	*prof;		/* held while sh lives */
 };
@@ -84,6 +93,7 @@ telnet_load(struct telnet_state **out, const struct config *cfg, char *err, size
 	st->prof = xcalloc(1, sizeof(*st->prof));
 	st->prof->refs = 1;
 	st->max_attempts = (unsigned)config_int(cfg, "telnet", "max_attempts");
+	st->fail_delay_ms = (unsigned)config_int(cfg, "telnet", "fail_delay");
 	if (shell_profile_load(&st->prof->p, cfg, err, errlen) == -1 ||
 	    auth_load(&st->auth, cfg, "telnet", err, errlen) == -1) {
 		telnet_state_free(st);
@@ -131,30 +141,55 @@ telnet_max_input(struct service *svc)
 	return TELNET_MAX_INPUT;
 }
 
-/* Sends p gated on seq, with IAC bytes doubled (RFC 854). */
+/* Sends p gated on seq, with IAC bytes doubled (RFC 854); held back while a failed login pauses. */
 static int
-telnet_send(struct session *s, int64_t seq, const void *p, size_t len)
+telnet_send(struct telnet_ctx *c, int64_t seq, const void *p, size_t len)
 {
 	const uint8_t	*b = p, *ff;
+	size_t		 n;
 	int		 rc = 0;
 
+	if (c->holding) {
+		if (seq > c->held_seq)
+			c->held_seq = seq;
+		for (n = 0; n < len; n++)
+			if (buf_append(&c->held, b + n, 1) == -1 ||
+			    (b[n] == TN_IAC && buf_append(&c->held, b + n, 1) == -1))
+				return -1;
+		return 0;
+	}
 	while (len > 0 && rc == 0) {
 		if ((ff = memchr(b, TN_IAC, len)) == NULL)
-			return session_reply(s, seq, b, len);
-		rc = session_reply(s, seq, b, (size_t)(ff - b) + 1);
+			return session_reply(c->s, seq, b, len);
+		rc = session_reply(c->s, seq, b, (size_t)(ff - b) + 1);
 		if (rc == 0)
-			rc = session_reply(s, seq, "\xff", 1);
+			rc = session_reply(c->s, seq, "\xff", 1);
 		len -= (size_t)(ff - b) + 1;
 		b = ff + 1;
 	}
 	return rc;
 }
 
+/* The pause after a failed login is over: what was held goes out. */
+static void
+telnet_hold_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct telnet_ctx	*c = arg;
+
+	(void)fd; (void)what;
+	c->holding = 0;
+	if (c->held.len > 0)
+		session_reply(c->s, c->held_seq, c->held.data, c->held.len);
+	c->held.len = 0;
+	if (c->hold_close)
+		session_close_after_reply(c->s, "login_failed");
+}
+
 static void
 telnet_flush_echo(struct telnet_ctx *c)
 {
 	if (c->echo.len > 0)
-		telnet_send(c->s, 0, c->echo.data, c->echo.len);
+		telnet_send(c, 0, c->echo.data, c->echo.len);
 	c->echo.len = 0;
 }
 
@@ -168,7 +203,7 @@ telnet_login_prompt(struct telnet_ctx *c, int64_t seq, const char *before)
 	buf_append(&b, before, strlen(before));
 	buf_append(&b, st->prof->p.hostname, strlen(st->prof->p.hostname));
 	buf_append(&b, " login: ", 8);
-	telnet_send(c->s, seq, b.data, b.len);
+	telnet_send(c, seq, b.data, b.len);
 	buf_free(&b);
 }
 
@@ -190,7 +225,7 @@ telnet_sh_out(void *arg, int64_t seq, const void *p, size_t len)
 {
 	struct telnet_ctx	*c = arg;
 
-	return telnet_send(c->s, seq, p, len);
+	return telnet_send(c, seq, p, len);
 }
 
 static void
@@ -256,11 +291,29 @@ telnet_try_login(struct telnet_ctx *c, const uint8_t *pass, size_t plen)
 	jsonw_object_end(&w);
 	seq = session_emit(c->s, session_evt_text(c->s, "login", &w));
 	buf_free(&b);
+	if (seq < 0) {		/* not stored: nothing may answer it, held output included */
+		c->phase = PH_DONE;
+		session_close(c->s, "store_full");
+		return;
+	}
 	if (!ok) {
+		/* As BusyBox login: a pause, "Login incorrect", and the end after max_attempts. */
+		if (st->fail_delay_ms > 0) {
+			struct timeval	 tv = { st->fail_delay_ms / 1000,
+			    (st->fail_delay_ms % 1000) * 1000 };
+
+			if (c->hold_ev == NULL)
+				c->hold_ev = evtimer_new(session_env.base, telnet_hold_done, c);
+			if (c->hold_ev != NULL && evtimer_add(c->hold_ev, &tv) == 0)
+				c->holding = 1;
+		}
 		if (c->attempts >= st->max_attempts) {
-			session_reply(c->s, seq, "\r\nLogin incorrect\r\n", 19);
+			telnet_send(c, seq, "\r\nLogin incorrect\r\n", 19);
 			c->phase = PH_DONE;
-			session_close_after_reply(c->s, "login_failed");
+			if (c->holding)
+				c->hold_close = 1;
+			else
+				session_close_after_reply(c->s, "login_failed");
 		} else {
 			telnet_login_prompt(c, seq, "\r\nLogin incorrect\r\n");
 			c->phase = PH_USER;
@@ -277,7 +330,7 @@ telnet_try_login(struct telnet_ctx *c, const uint8_t *pass, size_t plen)
 	c->prof->refs++;
 	c->sh = shell_new(&c->prof->p, &sio, user, SHELL_CRLF);
 	c->phase = PH_SHELL;
-	session_reply(c->s, seq, "\r\n", 2);	/* the line end the unechoed password lacked */
+	telnet_send(c, seq, "\r\n", 2);	/* the line end the unechoed password lacked */
 	shell_banner(c->sh);
 	shell_prompt(c->sh);
 }
@@ -295,7 +348,7 @@ telnet_line(struct telnet_ctx *c)
 		c->user_len = len > TELNET_MAX_FIELD ? TELNET_MAX_FIELD : len;
 		memcpy(c->user, p, c->user_len);
 		c->phase = PH_PASS;
-		session_reply(c->s, 0, "Password: ", 10);
+		telnet_send(c, 0, "Password: ", 10);
 		break;
 	case PH_PASS:
 		telnet_try_login(c, p, len);
@@ -365,10 +418,14 @@ telnet_on_accept(struct session *s, void *vctx)
 	buf_init(&c->line, HNP_SHELL_MAX_LINE + 1);
 	buf_init(&c->echo, 2 * HNP_SHELL_MAX_LINE + 64);
 	memcpy(open, tn_opening, sizeof(open));
+	buf_init(&c->held, 2 * HNP_SHELL_MAX_LINE + 1024);
 	session_reply(s, 0, open, sizeof(open));
 	telnet_login_prompt(c, 0, "\r\r\n");
 	return 0;
 }
+
+static void	telnet_on_incomplete(struct session *, void *, const uint8_t *, size_t,
+		    const char *);
 
 /*
  * Bytes are taken one at a time (Telnet input is small) so that the raw bytes of a line not yet
@@ -384,6 +441,11 @@ telnet_on_read(struct session *s, void *vctx, const uint8_t *in, size_t len)
 	struct tn_out		 out;
 	size_t			 off, done = 0;
 
+	if (c->phase == PH_DONE && c->hold_close) {
+		/* closing after the pause: what comes meanwhile is recorded, never answered */
+		telnet_on_incomplete(s, c, in, len, "unanswered");
+		return (ssize_t)len;
+	}
 	for (off = c->seen; off < len && c->phase != PH_DONE && !session_closing(s); off++) {
 		out.data = data;
 		tn_feed(&c->tn, in + off, 1, &out);
@@ -439,6 +501,11 @@ telnet_on_close(struct session *s, void *vctx)
 	c->prof = NULL;
 	buf_free(&c->line);
 	buf_free(&c->echo);
+	buf_free(&c->held);
+	if (c->hold_ev != NULL)
+		event_free(c->hold_ev);
+	c->hold_ev = NULL;
+	c->holding = 0;
 }
 
 const struct proto proto_telnet = {
