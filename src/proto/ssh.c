@@ -327,6 +327,44 @@ ssh_open_session(ssh_session ss, void *arg)
 	return ssh_chan_open(c);
 }
 
+/*
+ * Requests no callback took (libssh refuses them once this returns 1): port forwarding, which
+ * bots use to relay through a server, is recorded as a `tunnel` event.
+ */
+static int
+ssh_on_message(ssh_session ss, ssh_message msg, void *arg)
+{
+	struct ssh_ctx	*c = arg;
+	struct jsonw	 w;
+	int		 type = ssh_message_type(msg), sub = ssh_message_subtype(msg);
+
+	if (type == SSH_REQUEST_CHANNEL_OPEN && sub == SSH_CHANNEL_DIRECT_TCPIP) {
+		ssh_fields(&w);
+		jsonw_object_begin(&w);
+		jsonw_key(&w, "type");
+		jsonw_str(&w, "direct-tcpip");
+		ssh_field_str(&w, "host", ssh_message_channel_request_open_destination(msg));
+		jsonw_key(&w, "port");
+		jsonw_int(&w, ssh_message_channel_request_open_destination_port(msg));
+		ssh_field_str(&w, "orig_host", ssh_message_channel_request_open_originator(msg));
+		jsonw_key(&w, "orig_port");
+		jsonw_int(&w, ssh_message_channel_request_open_originator_port(msg));
+	} else if (type == SSH_REQUEST_GLOBAL && sub == SSH_GLOBAL_REQUEST_TCPIP_FORWARD) {
+		ssh_fields(&w);
+		jsonw_object_begin(&w);
+		jsonw_key(&w, "type");
+		jsonw_str(&w, "tcpip-forward");
+		ssh_field_str(&w, "host", ssh_message_global_request_address(msg));
+		jsonw_key(&w, "port");
+		jsonw_int(&w, ssh_message_global_request_port(msg));
+	} else
+		return 1;
+	ssh_field_str(&w, "user", c->user);
+	jsonw_object_end(&w);
+	ssh_emit(c, "tunnel", &w, NULL, 0);
+	return 1;
+}
+
 /* ---- moving bytes between the session core and libssh ---- */
 
 /* What libssh wrote goes to the client once the connection's latest event is stored. */
@@ -420,6 +458,7 @@ ssh_on_accept(struct session *s, void *ctx)
 	c->scb.auth_none_function = ssh_auth_none;
 	c->scb.channel_open_request_session_function = ssh_open_session;
 	ssh_set_server_callbacks(c->ssh, &c->scb);
+	ssh_set_message_callback(c->ssh, ssh_on_message, c);
 	ssh_set_auth_methods(c->ssh, SSH_AUTH_METHOD_PUBLICKEY | SSH_AUTH_METHOD_PASSWORD);
 	if ((c->ev = ssh_event_new()) == NULL)
 		return -1;

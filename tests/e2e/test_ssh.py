@@ -433,3 +433,20 @@ def test_channels_refused_before_login_and_past_cap(make_hanipo):
     a.close()
     b.close()
     c.close()
+
+
+def test_port_forwarding_recorded_and_refused(make_hanipo):
+    h = start_ssh(make_hanipo, "accept = any\n")
+    c = client(h, user="pi", password="raspberry")
+    t = c.get_transport()
+    with pytest.raises(paramiko.ChannelException):
+        t.open_channel("direct-tcpip", ("smtp.example.com", 25), ("127.0.0.1", 40000),
+                       timeout=scaled(5))
+    with pytest.raises(paramiko.SSHException):
+        t.request_port_forward("0.0.0.0", 8081)
+    c.close()
+    rows = wait_event(h, "tunnel", count=2)
+    f = [r["fields"] for r in rows]
+    assert f[0] == {"type": "direct-tcpip", "host": "smtp.example.com", "port": 25,
+                    "orig_host": "127.0.0.1", "orig_port": 40000, "user": "pi"}
+    assert f[1] == {"type": "tcpip-forward", "host": "0.0.0.0", "port": 8081, "user": "pi"}
