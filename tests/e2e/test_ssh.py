@@ -450,3 +450,16 @@ def test_port_forwarding_recorded_and_refused(make_hanipo):
     assert f[0] == {"type": "direct-tcpip", "host": "smtp.example.com", "port": 25,
                     "orig_host": "127.0.0.1", "orig_port": 40000, "user": "pi"}
     assert f[1] == {"type": "tcpip-forward", "host": "0.0.0.0", "port": 8081, "user": "pi"}
+
+
+def test_cut_first_line_recorded_before_close(make_hanipo):
+    h = start_ssh(make_hanipo)
+    with socket.create_connection(("127.0.0.1", h.port), timeout=scaled(5)) as s:
+        assert s.recv(256).startswith(b"SSH-2.0-")
+        s.sendall(b"SSH-2.0-cut")
+        time.sleep(0.3)
+    row = wait_event(h, "payload")[0]
+    assert bytes(row["payload"]) == b"SSH-2.0-cut"
+    assert row["fields"] == {"detected": "ssh", "incomplete": "eof"}
+    close = wait_event(h, "close", lambda r: r["session"] == row["session"])[0]
+    assert row["seq"] < close["seq"] and close["fields"]["reason"] == "eof"
