@@ -463,3 +463,26 @@ def test_cut_first_line_recorded_before_close(make_hanipo):
     assert row["fields"] == {"detected": "ssh", "incomplete": "eof"}
     close = wait_event(h, "close", lambda r: r["session"] == row["session"])[0]
     assert row["seq"] < close["seq"] and close["fields"]["reason"] == "eof"
+
+
+def test_sighup_rereads_credentials(make_hanipo, tmp_path):
+    creds = tmp_path / "creds"
+    creds.write_text("admin:first\n")
+    h = start_ssh(make_hanipo, f"accept = list\ncredentials = {creds}\n")
+    t = transport(h)
+    assert try_password(t, "admin", "first")
+    t.close()
+    creds.write_text("admin:second\n")
+    h.proc.send_signal(__import__("signal").SIGHUP)
+    time.sleep(scaled(0.5))
+
+    def second_works():
+        t = transport(h)
+        try:
+            return try_password(t, "admin", "second")
+        finally:
+            t.close()
+    wait_until(second_works, what="the new pair to succeed")
+    t = transport(h)
+    assert not try_password(t, "other", "first")
+    t.close()
