@@ -49,6 +49,7 @@
 #define HNP_SHELL_MAX_FILES		64	/* files a session may create */
 #define HNP_SHELL_MAX_FS_BYTES		262144	/* their bytes, together */
 #define HNP_SHELL_MAX_DEPTH		8	/* nested sh and sh -c */
+#define HNP_SHELL_MAX_EXPAND		16384	/* one command's words after $NAME expansion */
 #define HNP_SHELL_MAX_PATH		255	/* a path name */
 #define HNP_TELNET_MAX_LOGINS		10	/* login attempts per connection */
 #define HNP_TELNET_MAX_SB		256	/* bytes of one subnegotiation */

@@ -573,6 +573,147 @@ shell_route(struct shell *sh, const struct shp_cmd *c, struct buf *cmdout, struc
 	}
 }
 
+/* --- Parameters. */
+
+static int
+shell_var_name_ok(const char *name, size_t n)
+{
+	size_t	 i;
+
+	if (n == 0 || n >= SHELL_MAX_VAR_NAME)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!(name[i] == '_' || (name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') || (i > 0 && name[i] >= '0' && name[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+int
+shell_assign(struct shell *sh, const char *word)
+{
+	const char	*eq = strchr(word, '=');
+	size_t		 n, i;
+
+	if (eq == NULL || !shell_var_name_ok(word, (size_t)(eq - word)))
+		return 0;
+	n = (size_t)(eq - word);
+	if (sh->vars == NULL)
+		sh->vars = xcalloc(SHELL_MAX_VARS, sizeof(*sh->vars));
+	for (i = 0; i < SHELL_MAX_VARS && sh->vars[i].name[0] != '\0'; i++)
+		if (strlen(sh->vars[i].name) == n && memcmp(sh->vars[i].name, word, n) == 0)
+			break;
+	if (i == SHELL_MAX_VARS)
+		return 1;		/* the table is full: forgotten, as if unset later */
+	memcpy(sh->vars[i].name, word, n);
+	sh->vars[i].name[n] = '\0';
+	snprintf(sh->vars[i].value, sizeof(sh->vars[i].value), "%s", eq + 1);
+	return 1;
+}
+
+/* The value of the parameter name[0..n): $?, $$, the environment, a variable set; else "". */
+static const char *
+shell_param(struct shell *sh, const char *name, size_t n, char tmp[24])
+{
+	static const struct { const char *name, *value; } env[] = {
+		{ "$", "603" }, { "#", "0" }, { "0", "-sh" }, { "SHELL", "/bin/sh" },
+		{ "PATH", "/bin:/sbin:/usr/bin:/usr/sbin" }, { "TERM", "vt102" }, { "IFS", " \t\n" },
+	};
+	size_t	 i;
+
+	if (n == 1 && name[0] == '?') {
+		snprintf(tmp, 24, "%d", sh->status);
+		return tmp;
+	}
+	for (i = 0; sh->vars != NULL && i < SHELL_MAX_VARS && sh->vars[i].name[0] != '\0'; i++)
+		if (strlen(sh->vars[i].name) == n && memcmp(sh->vars[i].name, name, n) == 0)
+			return sh->vars[i].value;
+	for (i = 0; i < sizeof(env) / sizeof(env[0]); i++)
+		if (strlen(env[i].name) == n && memcmp(env[i].name, name, n) == 0)
+			return env[i].value;
+#define IS(s)	(n == sizeof(s) - 1 && memcmp(name, s, n) == 0)
+	if (IS("HOME"))
+		return strcmp(sh->user, "root") == 0 ? "/root" : "/";
+	if (IS("PWD"))
+		return sh->cwd;
+	if (IS("USER") || IS("LOGNAME"))
+		return sh->user;
+	if (IS("HOSTNAME"))
+		return sh->p->hostname;
+#undef IS
+	return "";
+}
+
+/* Expands the parameters marked in w (shell_parse.h) onto b; NULL when the word vanishes. */
+static const char *
+shell_expand_word(struct shell *sh, const char *w, struct buf *b)
+{
+	size_t		 start = b->len, n;
+	int		 vanish = 1;
+	const char	*p, *end, *val;
+	char		 tmp[24];
+
+	for (p = w; *p != '\0'; ) {
+		if (*p != SHP_VAR || p[1] == '\0') {
+			buf_append_some(b, p++, 1);
+			vanish = 0;
+			continue;
+		}
+		if (p[1] == 'q')
+			vanish = 0;
+		p += 2;
+		end = strchr(p, SHP_VAR_END);
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		val = shell_param(sh, p, n, tmp);
+		buf_append_some(b, val, strlen(val));
+		p += n + (end != NULL);
+	}
+	if (vanish && b->len == start)
+		return NULL;		/* unquoted and empty: no word at all, as sh */
+	if (buf_append(b, "", 1) == -1) {
+		b->len = start;
+		return NULL;
+	}
+	return (const char *)b->data + start;
+}
+
+/*
+ * x = c with its parameters expanded (argv, redirection targets) into b, whose whole maximum is
+ * allocated first so the pointers stay valid. Leading NAME=value words are assignments: set when
+ * they are all the command has, else dropped (no environment to pass).
+ */
+static void
+shell_expand(struct shell *sh, const struct shp_cmd *c, struct shp_cmd *x, struct buf *b)
+{
+	size_t		 i, k;
+	const char	*w;
+
+	*x = *c;
+	x->argc = 0;
+	buf_tail(b, b->max);
+	for (i = 0; i < c->argc; i++) {
+		w = strchr(c->argv[i], SHP_VAR) == NULL ? c->argv[i] :
+		    shell_expand_word(sh, c->argv[i], b);
+		if (w != NULL)
+			x->argv[x->argc++] = w;
+	}
+	x->argv[x->argc] = NULL;
+	if (c->out != NULL && strchr(c->out, SHP_VAR) != NULL)
+		x->out = (w = shell_expand_word(sh, c->out, b)) != NULL ? w : "";
+	if (c->in != NULL && strchr(c->in, SHP_VAR) != NULL)
+		x->in = (w = shell_expand_word(sh, c->in, b)) != NULL ? w : "";
+	for (k = 0; k < x->argc && strchr(x->argv[k], '=') != NULL &&
+	    shell_var_name_ok(x->argv[k], (size_t)(strchr(x->argv[k], '=') - x->argv[k])); k++)
+		;
+	if (k == 0)
+		return;
+	if (k == x->argc)
+		for (i = 0; i < k; i++)
+			shell_assign(sh, x->argv[i]);
+	memmove(x->argv, x->argv + k, (x->argc - k + 1) * sizeof(x->argv[0]));
+	x->argc -= k;
+}
+
 /* Runs one simple command; its status. */
 static int
 shell_run_cmd(struct shell *sh, const struct shp_cmd *c, struct shell_ctx *ctx)
@@ -617,7 +758,8 @@ shell_run_cmd(struct shell *sh, const struct shp_cmd *c, struct shell_ctx *ctx)
 static int
 shell_run_parsed(struct shell *sh, const struct shp_line *l, struct buf *term)
 {
-	struct buf	 pipe_in, cmdout, sink, inbuf;
+	struct buf	 pipe_in, cmdout, sink, inbuf, xbuf;
+	struct shp_cmd	 xc;
 	struct shell_ctx ctx;
 	size_t		 i;
 	int		 status = sh->status, skip = 0, to_term;
@@ -626,7 +768,7 @@ shell_run_parsed(struct shell *sh, const struct shp_line *l, struct buf *term)
 	buf_init(&pipe_in, HNP_SHELL_MAX_OUTPUT);
 	buf_init(&sink, 0);
 	for (i = 0; i < l->ncmds && !sh->ended; i++) {
-		const struct shp_cmd	*c = &l->cmds[i];
+		const struct shp_cmd	*c = &l->cmds[i];	/* then its expanded copy */
 		int			 piped_in = i > 0 && l->cmds[i - 1].op == SHP_PIPE;
 
 		if (skip) {
@@ -639,6 +781,9 @@ shell_run_parsed(struct shell *sh, const struct shp_line *l, struct buf *term)
 				skip = status == 0;
 			continue;
 		}
+		buf_init(&xbuf, HNP_SHELL_MAX_EXPAND);
+		shell_expand(sh, &l->cmds[i], &xc, &xbuf);
+		c = &xc;
 		buf_init(&cmdout, HNP_SHELL_MAX_OUTPUT);
 		buf_init(&inbuf, HNP_SHELL_MAX_OUTPUT);
 		memset(&ctx, 0, sizeof(ctx));
@@ -676,6 +821,8 @@ next:
 			pipe_in.len = 0;	/* "a > f | b": b reads nothing */
 		buf_free(&cmdout);
 		buf_free(&inbuf);
+		buf_free(&xbuf);
+		sh->status = status;
 		if (c->op == SHP_AND)
 			skip = status != 0;
 		else if (c->op == SHP_OR)
@@ -752,6 +899,7 @@ shell_free(struct shell *sh)
 		free(sh->files[i].path);
 		buf_free(&sh->files[i].data);
 	}
+	free(sh->vars);
 	free(sh);
 }
 
@@ -827,6 +975,26 @@ struct shell_hunt {
 	size_t		 len;
 };
 
+/* tftp:// and ftp:// URLs (from tftp, ftpget) also as "host" (with any port) and "file". */
+static void
+shell_hunt_parts(struct jsonw *w, const char *url)
+{
+	const char	*h, *slash;
+
+	if (strncmp(url, "tftp://", 7) == 0)
+		h = url + 7;
+	else if (strncmp(url, "ftp://", 6) == 0)
+		h = url + 6;
+	else
+		return;
+	if ((slash = strchr(h, '/')) == NULL)
+		return;
+	jsonw_key(w, "host");
+	jsonw_bytes(w, h, (size_t)(slash - h));
+	jsonw_key(w, "file");
+	jsonw_str(w, slash + 1);
+}
+
 static void
 shell_hunt_cb(void *arg, const char *tool, const char *url, size_t url_len)
 {
@@ -842,6 +1010,7 @@ shell_hunt_cb(void *arg, const char *tool, const char *url, size_t url_len)
 	jsonw_bytes(&w, url, url_len);
 	jsonw_key(&w, "tool");
 	jsonw_str(&w, tool);
+	shell_hunt_parts(&w, url);
 	jsonw_key(&w, "command");
 	jsonw_bytes(&w, h->line, h->len);
 	jsonw_object_end(&w);

@@ -782,7 +782,7 @@ static int
 ap_mkdir(ARGS)
 {
 	char		 abs[HNP_SHELL_MAX_PATH + 1];
-	const char	*why = "File name too long";
+	const char	*why;
 	size_t		 i;
 	int		 st = 0, p = 0;
 
@@ -792,6 +792,7 @@ ap_mkdir(ARGS)
 	for (i = 1; i < argc; i++) {
 		if (argv[i][0] == '-')
 			continue;
+		why = "File name too long";
 		if (shell_path(sh, argv[i], abs) == 0 && (shell_mkdir(sh, abs, &why) == 0 ||
 		    (p && shell_is_dir(sh, abs))))
 			continue;
@@ -906,6 +907,17 @@ ap_nohup(ARGS)
 }
 
 static int
+ap_export(ARGS)
+{
+	size_t	 i;
+
+	(void)ctx;
+	for (i = 1; i < argc; i++)
+		shell_assign(sh, argv[i]);
+	return 0;
+}
+
+static int
 ap_help(ARGS)
 {
 	(void)sh; (void)argc; (void)argv;
@@ -934,7 +946,7 @@ const struct shell_applet shell_applets[] = {
 	{ "dmesg", ap_true, 1 },
 	{ "echo", ap_echo, 1 },
 	{ "exit", ap_exit, 0 },
-	{ "export", ap_true, 0 },
+	{ "export", ap_export, 0 },
 	{ "false", ap_false, 1 },
 	{ "free", ap_free, 1 },
 	{ "ftpget", ap_ftpget, 1 },

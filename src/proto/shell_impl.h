@@ -27,6 +27,15 @@ struct shell_file {
 	int		 dir;
 };
 
+/* A variable set by NAME=value or export (a small table, allocated at the first). */
+#define SHELL_MAX_VARS		16
+#define SHELL_MAX_VAR_NAME	32
+#define SHELL_MAX_VAR_VALUE	256
+struct shell_var {
+	char	name[SHELL_MAX_VAR_NAME];
+	char	value[SHELL_MAX_VAR_VALUE];
+};
+
 struct shell {
 	const struct shell_profile	*p;
 	struct shell_io			 io;
@@ -41,6 +50,7 @@ struct shell {
 	int				 status;	/* $? */
 	int				 ended;
 	int				 exec_depth;	/* sh -c recursion */
+	struct shell_var		*vars;		/* SHELL_MAX_VARS, or NULL */
 };
 
 /* One running command's streams. */
@@ -87,6 +97,9 @@ int	shell_run_line(struct shell *sh, struct shell_ctx *ctx, const uint8_t *line,
 void	shell_enter(struct shell *sh);
 /* exit N: leaves the nested shell or ends the session. */
 void	shell_leave(struct shell *sh, int status);
+
+/* Sets a variable from "NAME=value" (1), or returns 0 when word is no assignment. */
+int	shell_assign(struct shell *sh, const char *word);
 
 /* buf_append of a C string. */
 void	shell_puts(struct buf *b, const char *s);

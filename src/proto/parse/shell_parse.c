@@ -26,10 +26,72 @@ shp_putc(struct shp_state *st, char ch)
 {
 	struct shp_line	*l = st->l;
 
-	/* The arena holds every input byte plus one NUL per word: it cannot overflow. */
+	/* The arena holds every input byte twice plus one NUL per word: it cannot overflow. */
+	if (l->used + 1 < sizeof(l->arena))
+		l->arena[l->used++] = ch == SHP_VAR || ch == SHP_VAR_END ? '?' : ch;
+	else
+		l->cut = 1;
+	st->inword = 1;
+}
+
+/* Appends a marker byte (shp_putc turns marker bytes from the input into '?'). */
+static void
+shp_mark(struct shp_state *st, char ch)
+{
+	struct shp_line	*l = st->l;
+
 	if (l->used + 1 < sizeof(l->arena))
 		l->arena[l->used++] = ch;
+	else
+		l->cut = 1;
 	st->inword = 1;
+}
+
+static int
+shp_name_char(uint8_t c, int first)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (!first && c >= '0' && c <= '9');
+}
+
+/* A '$' at in[i]: marks the parameter it names; returns the index of its last byte. */
+static size_t
+shp_var(struct shp_state *st, const uint8_t *in, size_t i, size_t len, int quoted)
+{
+	size_t	 from, to, next;
+
+	if (i + 1 >= len) {
+		shp_putc(st, '$');
+		return i;
+	}
+	if (in[i + 1] == '{') {
+		for (to = i + 2; to < len && shp_name_char(in[to], to == i + 2); to++)
+			;
+		if (to == i + 2 || to >= len || in[to] != '}') {
+			shp_putc(st, '$');
+			return i;
+		}
+		from = i + 2;
+		next = to;
+	} else if (strchr("?$#!", in[i + 1]) != NULL || (in[i + 1] >= '0' && in[i + 1] <= '9')) {
+		from = i + 1;
+		to = next = i + 2;
+		next--;
+	} else if (shp_name_char(in[i + 1], 1)) {
+		for (to = i + 2; to < len && shp_name_char(in[to], 0); to++)
+			;
+		from = i + 1;
+		next = to - 1;
+	} else {
+		shp_putc(st, '$');
+		return i;
+	}
+	shp_mark(st, SHP_VAR);
+	shp_mark(st, quoted ? 'q' : 'u');
+	for (; from < to; from++)
+		shp_putc(st, (char)in[from]);
+	shp_mark(st, SHP_VAR_END);
+	return next;
 }
 
 static struct shp_cmd *
@@ -189,6 +251,10 @@ shp_quoted(struct shp_state *st, const uint8_t *in, size_t i, size_t len, uint8_
 	st->inword = 1;
 	st->quoted = 1;
 	for (; i < len && in[i] != q; i++) {
+		if (q == '"' && in[i] == '$') {
+			i = shp_var(st, in, i, len, 1);
+			continue;
+		}
 		if (q == '"' && in[i] == '\\' && i + 1 < len &&
 		    strchr("\"\\$`\n", in[i + 1]) != NULL && in[i + 1] != '\0') {
 			i++;
@@ -261,6 +327,9 @@ shp_parse(struct shp_line *l, const uint8_t *in, size_t len)
 					shp_putc(&st, in[i] == '\0' ? ' ' : (char)in[i]);
 			} else
 				shp_putc(&st, '\\');
+			break;
+		case '$':
+			i = shp_var(&st, in, i, len, 0);
 			break;
 		case '#':
 			if (!st.inword) {

@@ -1,7 +1,10 @@
 /*
  * shell_parse.h - splits one shell command line into commands as a POSIX sh would: words with
  * quotes and backslashes, ';' '&&' '||' '|' '&' between commands, '(' ')' as grouping (flattened),
- * redirections (>, >>, <, N>, N>&M, &>), '#' comments. No expansion. Pure: no I/O, fixed caps.
+ * redirections (>, >>, <, N>, N>&M, &>), '#' comments. Parameters ($NAME, ${NAME}, $?, $$, $#,
+ * $0..$9) are left marked in the words for the shell to expand when the command runs:
+ * SHP_VAR, 'u' (unquoted) or 'q' (in double quotes), the name, SHP_VAR_END. Input bytes equal to
+ * the two markers become '?'. Pure: no I/O, fixed caps.
  */
 #ifndef HNP_SHELL_PARSE_H
 #define HNP_SHELL_PARSE_H
@@ -10,6 +13,9 @@
 #include <stdint.h>
 
 #include "core/limits.h"
+
+#define SHP_VAR		'\001'
+#define SHP_VAR_END	'\002'
 
 /* How a command joins the next one. */
 enum shp_op {
@@ -36,7 +42,7 @@ struct shp_line {
 	struct shp_cmd	 cmds[HNP_SHELL_MAX_CMDS];
 	int		 cut;		/* a cap dropped words or commands */
 	size_t		 used;
-	char		 arena[2 * HNP_SHELL_MAX_LINE + 2];
+	char		 arena[3 * HNP_SHELL_MAX_LINE + 2];	/* a 2-byte "$a" takes 4 */
 };
 
 /*
