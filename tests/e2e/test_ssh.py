@@ -157,6 +157,7 @@ def test_openssh_client_key_then_password(make_hanipo, tmp_path):
                         text=True, check=True).stdout.split()[1]
     row = wait_event(h, "login", lambda r: r["fields"]["method"] == "publickey")[0]
     assert row["fields"]["key_fp"] == fp and row["fields"]["user"] == "pi"
+    assert f"user=pi key=ssh-ed25519 fp={fp}" in h.cli("events").stdout
     assert row["fields"]["signed"] is False      # OpenSSH asks first; the key is refused
     hello = wait_event(h, "hello")[0]
     assert hello["fields"]["version"].startswith("SSH-2.0-OpenSSH_")
@@ -450,6 +451,12 @@ def test_port_forwarding_recorded_and_refused(make_hanipo):
     assert f[0] == {"type": "direct-tcpip", "host": "smtp.example.com", "port": 25,
                     "orig_host": "127.0.0.1", "orig_port": 40000, "user": "pi"}
     assert f[1] == {"type": "tcpip-forward", "host": "0.0.0.0", "port": 8081, "user": "pi"}
+    # hanipo events shows each SSH kind in one line.
+    out = h.cli("events").stdout
+    assert "direct-tcpip host=smtp.example.com port=25" in out, out
+    assert "tcpip-forward host=0.0.0.0 port=8081" in out, out
+    assert "user=pi pass=raspberry (in)" in out, out
+    assert f"SSH-2.0-paramiko_{paramiko.__version__} hassh=" in out, out
 
 
 def test_cut_first_line_recorded_before_close(make_hanipo):
