@@ -145,22 +145,22 @@ ssh_fields_client(struct ssh_ctx *c, struct jsonw *w)
 }
 
 /*
- * The client's first line, before libssh sees a byte of it: 1 when it is an SSH identification,
- * 0 while its end has not come, -1 when it is something else. Then, as OpenSSH does, the bytes
- * are recorded and answered with "Invalid SSH identification string." before hanging up.
+ * The client's first line in in[0..len) (the core keeps it while it is incomplete), before libssh
+ * sees a byte of it: 1 when it is an SSH identification, 0 while its end has not come, -1 when it
+ * is something else. Then, as OpenSSH does, the bytes are recorded and answered with "Invalid SSH
+ * identification string." before hanging up.
  */
 static int
-ssh_ident(struct ssh_ctx *c)
+ssh_ident(struct ssh_ctx *c, const uint8_t *in, size_t len)
 {
 	static const char	 msg[] = "Invalid SSH identification string.\r\n";
 	const uint8_t		*nl;
 	struct jsonw		 w;
-	size_t			 scan = c->head.len < SSH_IDENT_MAX ? c->head.len : SSH_IDENT_MAX;
 
-	nl = c->head.len > 0 ? memchr(c->head.data, '\n', scan) : NULL;
-	if (nl == NULL && c->head.len < SSH_IDENT_MAX)
+	nl = memchr(in, '\n', len < SSH_IDENT_MAX ? len : SSH_IDENT_MAX);
+	if (nl == NULL && len < SSH_IDENT_MAX)
 		return 0;
-	if (nl != NULL && c->head.len >= 4 && memcmp(c->head.data, "SSH-", 4) == 0)
+	if (nl != NULL && len >= 4 && memcmp(in, "SSH-", 4) == 0)
 		return 1;
 	c->not_ssh = 1;
 	ssh_fields(&w);
@@ -168,11 +168,27 @@ ssh_ident(struct ssh_ctx *c)
 	jsonw_key(&w, "detected");
 	jsonw_str(&w, "not_ssh");
 	jsonw_object_end(&w);
-	ssh_emit(c, "payload", &w, c->head.data, c->head.len);
-	buf_free(&c->head);
+	ssh_emit(c, "payload", &w, in, len);
 	if (session_reply(c->s, c->last_seq, msg, sizeof(msg) - 1) == 0)
 		session_close_after_reply(c->s, "not_ssh");
 	return -1;
+}
+
+/* A first line cut short (the peer left, a timeout): recorded with why, before the close event. */
+static void
+ssh_on_incomplete(struct session *s, void *ctx, const uint8_t *in, size_t len, const char *why)
+{
+	struct ssh_ctx	*c = ctx;
+	struct jsonw	 w;
+
+	ssh_fields(&w);
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "detected");
+	jsonw_str(&w, len >= 4 && memcmp(in, "SSH-", 4) == 0 ? "ssh" : "unknown");
+	jsonw_key(&w, "incomplete");
+	jsonw_str(&w, why);
+	jsonw_object_end(&w);
+	ssh_emit(c, "payload", &w, in, len);
 }
 
 /* The client's identification line and KEXINIT from the head buffer: the hello event. */
@@ -327,6 +343,44 @@ ssh_open_session(ssh_session ss, void *arg)
 	return ssh_chan_open(c);
 }
 
+/*
+ * Requests no callback took (libssh refuses them once this returns 1): port forwarding, which
+ * bots use to relay through a server, is recorded as a `tunnel` event.
+ */
+static int
+ssh_on_message(ssh_session ss, ssh_message msg, void *arg)
+{
+	struct ssh_ctx	*c = arg;
+	struct jsonw	 w;
+	int		 type = ssh_message_type(msg), sub = ssh_message_subtype(msg);
+
+	if (type == SSH_REQUEST_CHANNEL_OPEN && sub == SSH_CHANNEL_DIRECT_TCPIP) {
+		ssh_fields(&w);
+		jsonw_object_begin(&w);
+		jsonw_key(&w, "type");
+		jsonw_str(&w, "direct-tcpip");
+		ssh_field_str(&w, "host", ssh_message_channel_request_open_destination(msg));
+		jsonw_key(&w, "port");
+		jsonw_int(&w, ssh_message_channel_request_open_destination_port(msg));
+		ssh_field_str(&w, "orig_host", ssh_message_channel_request_open_originator(msg));
+		jsonw_key(&w, "orig_port");
+		jsonw_int(&w, ssh_message_channel_request_open_originator_port(msg));
+	} else if (type == SSH_REQUEST_GLOBAL && sub == SSH_GLOBAL_REQUEST_TCPIP_FORWARD) {
+		ssh_fields(&w);
+		jsonw_object_begin(&w);
+		jsonw_key(&w, "type");
+		jsonw_str(&w, "tcpip-forward");
+		ssh_field_str(&w, "host", ssh_message_global_request_address(msg));
+		jsonw_key(&w, "port");
+		jsonw_int(&w, ssh_message_global_request_port(msg));
+	} else
+		return 1;
+	ssh_field_str(&w, "user", c->user);
+	jsonw_object_end(&w);
+	ssh_emit(c, "tunnel", &w, NULL, 0);
+	return 1;
+}
+
 /* ---- moving bytes between the session core and libssh ---- */
 
 /* What libssh wrote goes to the client once the connection's latest event is stored. */
@@ -420,6 +474,7 @@ ssh_on_accept(struct session *s, void *ctx)
 	c->scb.auth_none_function = ssh_auth_none;
 	c->scb.channel_open_request_session_function = ssh_open_session;
 	ssh_set_server_callbacks(c->ssh, &c->scb);
+	ssh_set_message_callback(c->ssh, ssh_on_message, c);
 	ssh_set_auth_methods(c->ssh, SSH_AUTH_METHOD_PUBLICKEY | SSH_AUTH_METHOD_PASSWORD);
 	if ((c->ev = ssh_event_new()) == NULL)
 		return -1;
@@ -458,18 +513,18 @@ static ssize_t
 ssh_on_read(struct session *s, void *ctx, const uint8_t *in, size_t len)
 {
 	struct ssh_ctx	*c = ctx;
-	size_t		 took;
+	int		 r;
 
 	if (c->not_ssh)
 		return (ssize_t)len;
 	if (!c->ident_ok) {
-		took = buf_append_some(&c->head, in, len);
-		if (ssh_ident(c) != 1)
+		if ((r = ssh_ident(c, in, len)) == 0)
+			return 0;		/* the core keeps the bytes until the line ends */
+		if (r == -1)
 			return (ssize_t)len;
 		c->ident_ok = 1;
-		ssh_feed(c, c->head.data, c->head.len);
-		if (!c->closed)
-			ssh_feed(c, in + took, len - took);
+		buf_append_some(&c->head, in, len);
+		ssh_feed(c, in, len);
 		if (!c->closed && !c->head_done)
 			ssh_head(c);
 		return (ssize_t)len;
@@ -488,11 +543,12 @@ ssh_on_close(struct session *s, void *ctx)
 	struct ssh_ctx	*c = ctx;
 	struct jsonw	 w;
 
-	if (!c->head_done && !c->not_ssh && c->head.len > 0) {
+	/* An identification without its KEXINIT: libssh has the bytes, so the core has none. */
+	if (!c->head_done && c->ident_ok && c->head.len > 0) {
 		ssh_fields(&w);
 		jsonw_object_begin(&w);
 		jsonw_key(&w, "detected");
-		jsonw_str(&w, c->ident_ok ? "ssh" : "unknown");
+		jsonw_str(&w, "ssh");
 		jsonw_key(&w, "incomplete");
 		jsonw_str(&w, "eof");
 		jsonw_object_end(&w);
@@ -636,7 +692,7 @@ const struct proto proto_ssh = {
 	.fini = sshd_fini,
 	.on_accept = ssh_on_accept,
 	.on_read = ssh_on_read,
-	.on_incomplete = NULL,
+	.on_incomplete = ssh_on_incomplete,
 	.on_close = ssh_on_close,
 	.max_input = ssh_max_input,
 };

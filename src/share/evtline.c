@@ -152,10 +152,42 @@ sum_login(struct buf *b, const struct evt *ev)
 	rc = put_str(b, "user=");
 	v = field(ev, "user");
 	rc |= v ? put_field(b, v, W_CRED) : put_str(b, "-");
-	rc |= put_str(b, " pass=");
-	if ((v = field(ev, "password")) == NULL)
-		v = field(ev, "pass");
-	rc |= v ? put_field(b, v, W_CRED) : put_str(b, "-");
+	if (field(ev, "key_fp") != NULL && field(ev, "password") == NULL) {
+		rc |= put_opt(b, ev, "key_type", "key", W_CRED);
+		rc |= put_opt(b, ev, "key_fp", "fp", W_URI);
+	} else {
+		rc |= put_str(b, " pass=");
+		if ((v = field(ev, "password")) == NULL)
+			v = field(ev, "pass");
+		rc |= v ? put_field(b, v, W_CRED) : put_str(b, "-");
+	}
+	if (json_is_true(field(ev, "success")))
+		rc |= put_str(b, " (in)");
+	return rc ? -1 : 0;
+}
+
+/* An SSH client's identification and HASSH. */
+static int
+sum_hello(struct buf *b, const struct evt *ev)
+{
+	const json_t	*v = field(ev, "version");
+	int		 rc;
+
+	rc = v ? put_field(b, v, W_URI) : put_str(b, "-");
+	rc |= put_opt(b, ev, "hassh", "hassh", W_SHORT * 2);
+	return rc ? -1 : 0;
+}
+
+/* A port-forwarding request: where to. */
+static int
+sum_tunnel(struct buf *b, const struct evt *ev)
+{
+	const json_t	*v = field(ev, "type");
+	int		 rc;
+
+	rc = v ? put_field(b, v, W_SHORT) : put_str(b, "-");
+	rc |= put_opt(b, ev, "host", "host", W_URL);
+	rc |= put_opt(b, ev, "port", "port", W_SHORT);
 	return rc ? -1 : 0;
 }
 
@@ -240,6 +272,7 @@ evtline_sum(struct buf *b, const struct evt *ev)
 		{ "request", sum_request }, { "download_url", sum_download },
 		{ "login", sum_login }, { "command", sum_command }, { "close", sum_close },
 		{ "payload", sum_payload }, { "connect", sum_connect },
+		{ "hello", sum_hello }, { "tunnel", sum_tunnel },
 	};
 	char	 iso[40];
 	size_t	 i;

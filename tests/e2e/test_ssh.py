@@ -157,6 +157,7 @@ def test_openssh_client_key_then_password(make_hanipo, tmp_path):
                         text=True, check=True).stdout.split()[1]
     row = wait_event(h, "login", lambda r: r["fields"]["method"] == "publickey")[0]
     assert row["fields"]["key_fp"] == fp and row["fields"]["user"] == "pi"
+    assert f"user=pi key=ssh-ed25519 fp={fp}" in h.cli("events").stdout
     assert row["fields"]["signed"] is False      # OpenSSH asks first; the key is refused
     hello = wait_event(h, "hello")[0]
     assert hello["fields"]["version"].startswith("SSH-2.0-OpenSSH_")
@@ -433,3 +434,62 @@ def test_channels_refused_before_login_and_past_cap(make_hanipo):
     a.close()
     b.close()
     c.close()
+
+
+def test_port_forwarding_recorded_and_refused(make_hanipo):
+    h = start_ssh(make_hanipo, "accept = any\n")
+    c = client(h, user="pi", password="raspberry")
+    t = c.get_transport()
+    with pytest.raises(paramiko.ChannelException):
+        t.open_channel("direct-tcpip", ("smtp.example.com", 25), ("127.0.0.1", 40000),
+                       timeout=scaled(5))
+    with pytest.raises(paramiko.SSHException):
+        t.request_port_forward("0.0.0.0", 8081)
+    c.close()
+    rows = wait_event(h, "tunnel", count=2)
+    f = [r["fields"] for r in rows]
+    assert f[0] == {"type": "direct-tcpip", "host": "smtp.example.com", "port": 25,
+                    "orig_host": "127.0.0.1", "orig_port": 40000, "user": "pi"}
+    assert f[1] == {"type": "tcpip-forward", "host": "0.0.0.0", "port": 8081, "user": "pi"}
+    # hanipo events shows each SSH kind in one line.
+    out = h.cli("events").stdout
+    assert "direct-tcpip host=smtp.example.com port=25" in out, out
+    assert "tcpip-forward host=0.0.0.0 port=8081" in out, out
+    assert "user=pi pass=raspberry (in)" in out, out
+    assert f"SSH-2.0-paramiko_{paramiko.__version__} hassh=" in out, out
+
+
+def test_cut_first_line_recorded_before_close(make_hanipo):
+    h = start_ssh(make_hanipo)
+    with socket.create_connection(("127.0.0.1", h.port), timeout=scaled(5)) as s:
+        assert s.recv(256).startswith(b"SSH-2.0-")
+        s.sendall(b"SSH-2.0-cut")
+        time.sleep(0.3)
+    row = wait_event(h, "payload")[0]
+    assert bytes(row["payload"]) == b"SSH-2.0-cut"
+    assert row["fields"] == {"detected": "ssh", "incomplete": "eof"}
+    close = wait_event(h, "close", lambda r: r["session"] == row["session"])[0]
+    assert row["seq"] < close["seq"] and close["fields"]["reason"] == "eof"
+
+
+def test_sighup_rereads_credentials(make_hanipo, tmp_path):
+    creds = tmp_path / "creds"
+    creds.write_text("admin:first\n")
+    h = start_ssh(make_hanipo, f"accept = list\ncredentials = {creds}\n")
+    t = transport(h)
+    assert try_password(t, "admin", "first")
+    t.close()
+    creds.write_text("admin:second\n")
+    h.proc.send_signal(__import__("signal").SIGHUP)
+    time.sleep(scaled(0.5))
+
+    def second_works():
+        t = transport(h)
+        try:
+            return try_password(t, "admin", "second")
+        finally:
+            t.close()
+    wait_until(second_works, what="the new pair to succeed")
+    t = transport(h)
+    assert not try_password(t, "other", "first")
+    t.close()
