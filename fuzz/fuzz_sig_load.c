@@ -1,9 +1,10 @@
 /* fuzz_sig_load.c - libFuzzer target: the signature file parser, then classification of a few fixed events. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "analyze/sig.h"
+#include "analyze/sig_impl.h"
 #include "core/evt.h"
 
 #include "fuzz_check.h"
@@ -20,7 +21,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sigdb		*db;
 	const struct sig	*s;
 	struct evt		*ev[3];
-	char			 err[256];
+	char			 err[256], *before, *after;
 	size_t			 i, k, n;
 	int			 m;
 
@@ -50,8 +51,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		m = sigdb_classify(db, ev[i]);
 		CHECK(m >= 0 && (size_t)m <= n);
 		CHECK((size_t)m == json_array_size(ev[i]->tags));
-		/* Classifying again gives the same tags. */
+		/* Classifying again gives the same tags, and so does it without the prefilter. */
+		before = json_dumps(ev[i]->tags, 0);
 		CHECK(sigdb_classify(db, ev[i]) == m);
+		db->no_prefilter = 1;
+		CHECK(sigdb_classify(db, ev[i]) == m);
+		db->no_prefilter = 0;
+		after = json_dumps(ev[i]->tags, 0);
+		CHECK((before == NULL) == (after == NULL));
+		CHECK(before == NULL || strcmp(before, after) == 0);
+		free(before);
+		free(after);
 		for (k = 0; k < (size_t)m; k++)
 			CHECK(sigdb_find(db, json_string_value(json_array_get(ev[i]->tags, k))) !=
 			    NULL);

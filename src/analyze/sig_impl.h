@@ -2,6 +2,9 @@
 #ifndef HNP_SIG_IMPL_H
 #define HNP_SIG_IMPL_H
 
+#include <stdint.h>
+#include <stdio.h>
+
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -17,6 +20,7 @@
 #define SIG_MAX_CLAUSES		16	/* alternatives ("or") of one signature */
 #define SIG_MAX_JSON_KEYS	64	/* distinct event field names the database tests */
 #define SIG_MAX_FILES		256
+#define SIG_MAX_GROUPS		64	/* (proto, kind) pairs with a cached candidate list */
 
 /* PCRE2 work limits per search (a pathological pattern or input costs at most this). */
 #define SIG_MATCH_LIMIT		100000
@@ -60,6 +64,7 @@ struct sig_clause {
 
 struct sig_rec {
 	struct sig	 pub;
+	int		 prefilter;	/* every alternative starts with a literal condition */
 	char		**protos;	/* empty: any */
 	size_t		 nprotos;
 	char		**kinds;	/* empty: any */
@@ -69,6 +74,28 @@ struct sig_rec {
 	/* storage behind pub */
 	char		**cves, **owasp;
 	int		*abuse;
+};
+
+/* Aho-Corasick over the first conditions' words (sig_prefilter.c). */
+struct sig_ac {
+	uint16_t	*delta;		/* nstates x ncls transitions; NULL: no prefilter */
+	uint8_t		 cls[256];	/* byte -> class (case folded; 0: in no word) */
+	size_t		 ncls, nstates;
+	uint32_t	*outoff;	/* state s's patterns: out[outoff[s] .. outoff[s + 1]) */
+	uint32_t	*out;
+	struct {
+		uint32_t		 rec;
+		const struct sig_cond	*cond;
+	}		*pats;
+};
+
+/* The signatures events of one (proto, kind) can match, and the values to prefilter. */
+struct sig_group {
+	char		 proto[16], kind[24];
+	uint32_t	*recs;		/* in file order */
+	size_t		 n;
+	struct sig_fref	*scan;
+	size_t		 nscan;
 };
 
 struct sigdb {
@@ -82,7 +109,21 @@ struct sigdb {
 	pcre2_match_data	*md;
 	pcre2_match_context	*mctx;
 	struct sig_view		*view;		/* the matcher's per-event scratch */
+	int			 uri_key;	/* keys[] index of "uri" (decoded_uri) */
+	struct sig_ac		 ac;
+	uint32_t		*cand;		/* per signature: gen when the prefilter admits it */
+	uint32_t		 gen;
+	struct sig_group	 groups[SIG_MAX_GROUPS], spare;
+	size_t			 ngroups;
+	int			 no_prefilter;	/* tests: evaluate every candidate */
 };
+
+extern const uint8_t sig_lower[256];
+void	sig_prefilter_build(struct sigdb *db);
+void	sig_prefilter_free(struct sigdb *db);
+const struct sig_group *sig_group(struct sigdb *db, const char *proto, const char *kind);
+void	sig_prefilter_scan(struct sigdb *db, const struct sig_fref *field, const uint8_t *p,
+	    size_t len, uint32_t gen);
 
 /* Parses one file's text into db; err as sigdb_load. */
 int	sig_parse(struct sigdb *db, const char *name, const char *text, size_t len, char *err,

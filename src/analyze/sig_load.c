@@ -25,6 +25,9 @@ struct sig_parser {
 	size_t		 errlen;
 };
 
+static int	sp_error(struct sig_parser *p, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static int
 sp_error(struct sig_parser *p, const char *fmt, ...)
 {

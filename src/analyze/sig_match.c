@@ -66,6 +66,18 @@ sig_finish(struct sigdb *db, char *err, size_t errlen)
 		    b->line, b->id, a->file, a->line);
 		return -1;
 	}
+	/* decoded_uri reads "uri" with the other fields, in the same pass. */
+	for (i = 0; i < db->nkeys && strcmp(db->keys[i], "uri") != 0; i++)
+		;
+	if (i == db->nkeys) {
+		if (db->nkeys == SIG_MAX_JSON_KEYS) {
+			snprintf(err, errlen, "more than %d distinct field names", SIG_MAX_JSON_KEYS - 1);
+			return -1;
+		}
+		db->keys[db->nkeys++] = xstrdup("uri");
+	}
+	db->uri_key = (int)i;
+	sig_prefilter_build(db);
 	db->view = xcalloc(1, sizeof(struct sig_view));
 	buf_init(&db->view->scratch, 2 * (size_t)HNP_MAX_FIELDS_JSON);
 	if ((db->md = pcre2_match_data_create(1, NULL)) == NULL ||
@@ -90,6 +102,7 @@ sigdb_free(struct sigdb *db)
 		sig_rec_free(&db->recs[i]);
 	free(db->recs);
 	free(db->by_id);
+	sig_prefilter_free(db);
 	if (db->view != NULL)
 		buf_free(&db->view->scratch);
 	free(db->view);
@@ -240,27 +253,33 @@ sm_hex(uint8_t c)
 static void
 sm_decoded_uri(struct sig_view *v, struct sig_val *sv)
 {
-	const char	*key = "uri";
-	struct evt_value val;
-	size_t		 start = v->scratch.len, i, n;
-	const uint8_t	*s;
-	uint8_t		 c;
-	int		 h, l;
+	const struct sig_val	*u;
+	size_t			 start, i, n;
+	uint8_t			 c, *dst;
+	int			 h, l;
 
 	sv->state = -1;
-	evt_fields_get(v->ev, &key, 1, &val);
-	if (evt_value_str(&val, &v->scratch) != 1) {
-		v->scratch.len = start;
+	if (!v->keys_done)
+		sm_keys(v);
+	u = &v->keys[v->db->uri_key];
+	if (u->state != 1)
 		return;
+	/* A copy at the end of scratch, decoded in place (never longer than the input). */
+	start = v->scratch.len;
+	n = u->len;
+	if (n > 0) {
+		/* The source may be in scratch itself: make room first, then copy. */
+		if ((dst = buf_tail(&v->scratch, n)) == NULL || buf_room(&v->scratch) < n)
+			return;
+		memcpy(dst, sm_ptr(v, u), n);
+		v->scratch.len += n;
 	}
-	n = v->scratch.len - start;
-	/* Decode in place: the output is never longer than the input. */
-	s = v->scratch.data + start;
 	for (i = 0, sv->len = 0; i < n; i++) {
-		c = s[i];
+		c = v->scratch.data[start + i];
 		if (c == '+')
 			c = ' ';
-		else if (c == '%' && i + 2 < n && (h = sm_hex(s[i + 1])) >= 0 && (l = sm_hex(s[i + 2])) >= 0) {
+		else if (c == '%' && i + 2 < n && (h = sm_hex(v->scratch.data[start + i + 1])) >= 0 &&
+		    (l = sm_hex(v->scratch.data[start + i + 2])) >= 0) {
 			c = (uint8_t)(h << 4 | l);
 			i += 2;
 		}
@@ -321,18 +340,6 @@ sm_fixed(struct sig_view *v, enum sig_field f)
 	return sv->state == 1 ? sv : NULL;
 }
 
-static const uint8_t sm_lower[256] = {
-#define L4(i) L1(i), L1(i + 1), L1(i + 2), L1(i + 3)
-#define L1(i) ((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i))
-#define L16(i) L4(i), L4(i + 4), L4(i + 8), L4(i + 12)
-#define L64(i) L16(i), L16(i + 16), L16(i + 32), L16(i + 48)
-	L64(0), L64(64), L64(128), L64(192)
-#undef L64
-#undef L16
-#undef L4
-#undef L1
-};
-
 static int
 sm_icontains(const uint8_t *h, size_t hl, const char *w, size_t wl)
 {
@@ -344,9 +351,9 @@ sm_icontains(const uint8_t *h, size_t hl, const char *w, size_t wl)
 	if (wl > hl)
 		return 0;
 	for (i = 0; i + wl <= hl; i++) {
-		if (sm_lower[h[i]] != n[0])
+		if (sig_lower[h[i]] != n[0])
 			continue;
-		for (k = 1; k < wl && sm_lower[h[i + k]] == n[k]; k++)
+		for (k = 1; k < wl && sig_lower[h[i + k]] == n[k]; k++)
 			;
 		if (k == wl)
 			return 1;
@@ -403,6 +410,18 @@ sm_op(struct sigdb *db, const struct sig_cond *c, const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* The value of a non-tags field, or NULL when the event has none. */
+static const struct sig_val *
+sm_value(struct sig_view *v, const struct sig_fref *fr)
+{
+	if (fr->f == SF_JSON) {
+		if (!v->keys_done)
+			sm_keys(v);
+		return v->keys[fr->key].state == 1 ? &v->keys[fr->key] : NULL;
+	}
+	return sm_fixed(v, fr->f);
+}
+
 static int
 sm_cond(struct sig_view *v, const struct sig_cond *c, json_t *tags)
 {
@@ -420,38 +439,18 @@ sm_cond(struct sig_view *v, const struct sig_cond *c, json_t *tags)
 					hit = sm_op(v->db, c, (const uint8_t *)t, strlen(t));
 			continue;
 		}
-		if (fr->f == SF_JSON) {
-			if (!v->keys_done)
-				sm_keys(v);
-			sv = v->keys[fr->key].state == 1 ? &v->keys[fr->key] : NULL;
-		} else
-			sv = sm_fixed(v, fr->f);
-		if (sv != NULL)
+		if ((sv = sm_value(v, fr)) != NULL)
 			hit = sm_op(v->db, c, sm_ptr(v, sv), sv->len);
 	}
 	return c->neg ? !hit : hit;
 }
 
-static int
-sm_in(char *const *list, size_t n, const char *s)
-{
-	size_t	 i;
-
-	if (n == 0)
-		return 1;
-	for (i = 0; i < n; i++)
-		if (strcmp(list[i], s) == 0)
-			return 1;
-	return 0;
-}
-
+/* Whether any alternative of r holds (proto and kind are checked by the group). */
 static int
 sm_rec(struct sig_view *v, const struct sig_rec *r, json_t *tags)
 {
 	size_t	 i, k;
 
-	if (!sm_in(r->protos, r->nprotos, v->ev->proto) || !sm_in(r->kinds, r->nkinds, v->ev->kind))
-		return 0;
 	for (i = 0; i < r->nclauses; i++) {
 		for (k = 0; k < r->clauses[i].nconds; k++)
 			if (!sm_cond(v, &r->clauses[i].conds[k], tags))
@@ -481,9 +480,12 @@ sm_drop_own(struct sigdb *db, json_t *tags)
 int
 sigdb_classify(struct sigdb *db, struct evt *ev)
 {
-	struct sig_view	*v = db->view;
-	size_t		 i;
-	int		 nmatch = 0;
+	struct sig_view		*v = db->view;
+	const struct sig_group	*g;
+	const struct sig_val	*sv;
+	const struct sig_rec	*r;
+	size_t			 i;
+	int			 nmatch = 0;
 
 	if (ev->tags != NULL)
 		sm_drop_own(db, ev->tags);
@@ -493,12 +495,23 @@ sigdb_classify(struct sigdb *db, struct evt *ev)
 	v->head_done = 0;
 	v->ev = ev;
 	v->db = db;
-	for (i = 0; i < db->n; i++) {
-		if (!sm_rec(v, &db->recs[i], ev->tags))
+	g = sig_group(db, ev->proto, ev->kind);
+	if (++db->gen == 0) {
+		memset(db->cand, 0, db->n * sizeof(*db->cand));
+		db->gen = 1;
+	}
+	for (i = 0; i < g->nscan && !db->no_prefilter; i++)
+		if ((sv = sm_value(v, &g->scan[i])) != NULL)
+			sig_prefilter_scan(db, &g->scan[i], sm_ptr(v, sv), sv->len, db->gen);
+	for (i = 0; i < g->n; i++) {
+		r = &db->recs[g->recs[i]];
+		if (r->prefilter && db->cand[g->recs[i]] != db->gen && !db->no_prefilter)
+			continue;
+		if (!sm_rec(v, r, ev->tags))
 			continue;
 		if (ev->tags == NULL)
 			ev->tags = json_array();
-		json_array_append_new(ev->tags, json_string(db->recs[i].pub.id));
+		json_array_append_new(ev->tags, json_string(r->pub.id));
 		nmatch++;
 	}
 	if (v->scratch.cap > 64 * 1024)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "analyze/sig.h"
+#include "analyze/sig_impl.h"
 #include "core/evt.h"
 
 #define SHIPPED	HNP_SOURCE_ROOT "/data/signatures"
@@ -303,6 +303,64 @@ test_shipped_match(void **state)
 	sigdb_free(db);
 }
 
+/* The literal prefilter never changes the result: every shipped signature's words, in every
+ * field, with and without it. */
+static void
+test_prefilter_equivalence(void **state)
+{
+	static const char *const protos[][2] = { { "http", "request" }, { "telnet", "command" },
+	    { "ssh", "login" }, { "tcp", "payload" }, { "http", "connect" } };
+	struct sigdb		*db;
+	struct evt		*ev;
+	const struct sig_rec	*r;
+	const struct sig_cond	*c;
+	char			 err[512], fields[1024], payload[1024], *a, *b;
+	size_t			 i, k, w, p, total = 0;
+
+	db = sigdb_load(SHIPPED, err, sizeof(err));
+	assert_non_null(db);
+	for (i = 0; i < db->n; i++) {
+		r = &db->recs[i];
+		for (k = 0; k < r->nclauses && r->clauses[k].nconds > 0; k++) {
+			c = &r->clauses[k].conds[0];
+			for (w = 0; w < c->nwords; w++) {
+				char	 word[256];
+
+				snprintf(word, sizeof(word), "%.*s", (int)c->wlen[w], c->words[w]);
+				for (p = 0; p < sizeof(protos) / sizeof(protos[0]); p++) {
+					json_t	*o = json_pack("{ssssssssss}", "method", word, "uri", word,
+					    "path", word, "line", word, "password", word);
+					char	*t = json_dumps(o, JSON_COMPACT);
+
+					snprintf(fields, sizeof(fields), "%s", t);
+					free(t);
+					json_decref(o);
+					snprintf(payload, sizeof(payload), "GET /%s HTTP/1.1\r\nX: %s\r\n\r\n%s",
+					    word, word, word);
+					ev = evt_new_text("s", protos[p][0], protos[p][1], fields,
+					    strlen(fields));
+					evt_set_payload(ev, payload, strlen(payload), strlen(payload));
+					sigdb_classify(db, ev);
+					a = json_dumps(ev->tags, 0);
+					db->no_prefilter = 1;
+					sigdb_classify(db, ev);
+					db->no_prefilter = 0;
+					b = json_dumps(ev->tags, 0);
+					if ((a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0))
+						fail_msg("%s %s \"%s\": %s vs %s", protos[p][0], protos[p][1],
+						    word, a ? a : "[]", b ? b : "[]");
+					total += json_array_size(ev->tags);
+					free(a);
+					free(b);
+					evt_free(ev);
+				}
+			}
+		}
+	}
+	assert_true(total > 100);
+	sigdb_free(db);
+}
+
 int
 main(void)
 {
@@ -314,6 +372,7 @@ main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_retag),
 		cmocka_unit_test(test_shipped_match),
+		cmocka_unit_test(test_prefilter_equivalence),
 	};
 
 	return cmocka_run_group_tests_name("sig", tests, NULL, NULL);

@@ -1,0 +1,291 @@
+/*
+ * sig_prefilter.c - the literal prefilter: one Aho-Corasick automaton (case-folded) over the words
+ * of every signature's first condition, so one pass over each event value finds the few
+ * signatures that can match; only those run their conditions. A signature whose first condition
+ * has no literal (a regex, a negation, a port) is always a candidate. Also the per (proto, kind)
+ * candidate lists, so a connect or close event never looks at the HTTP request signatures.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/sig_impl.h"
+#include "core/xmalloc.h"
+
+#define AC_ROOT		0
+#define AC_MAX_STATES	60000	/* uint16 states; more literal bytes: no prefilter */
+
+const uint8_t sig_lower[256] = {
+#define L1(i) ((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i))
+#define L4(i) L1(i), L1(i + 1), L1(i + 2), L1(i + 3)
+#define L16(i) L4(i), L4(i + 4), L4(i + 8), L4(i + 12)
+#define L64(i) L16(i), L16(i + 16), L16(i + 32), L16(i + 48)
+	L64(0), L64(64), L64(128), L64(192)
+#undef L64
+#undef L16
+#undef L4
+#undef L1
+};
+
+/* Whether a condition can serve as a prefilter: positive, literal words, event-value fields. */
+static int
+pf_literal_cond(const struct sig_cond *c)
+{
+	size_t	 i;
+
+	if (c->neg || c->op == SO_REGEX || c->nwords == 0)
+		return 0;
+	for (i = 0; i < c->nwords; i++)
+		if (c->wlen[i] == 0)
+			return 0;
+	for (i = 0; i < c->nfields; i++)
+		if (c->fields[i].f != SF_PAYLOAD && c->fields[i].f != SF_REQUEST_LINE &&
+		    c->fields[i].f != SF_HEADERS && c->fields[i].f != SF_BODY &&
+		    c->fields[i].f != SF_DECODED_URI && c->fields[i].f != SF_JSON)
+			return 0;
+	return 1;
+}
+
+static void
+pf_mark_recs(struct sigdb *db)
+{
+	struct sig_rec	*r;
+	size_t		 i, k;
+
+	for (i = 0; i < db->n; i++) {
+		r = &db->recs[i];
+		r->prefilter = r->nclauses > 0;
+		for (k = 0; k < r->nclauses; k++)
+			if (r->clauses[k].nconds == 0 || !pf_literal_cond(&r->clauses[k].conds[0]))
+				r->prefilter = 0;
+	}
+}
+
+/* Builds the automaton over the first conditions' words; 0, or -1 when too big (no prefilter). */
+static int
+pf_build(struct sigdb *db)
+{
+	struct sig_ac	*ac = &db->ac;
+	struct sig_rec	*r;
+	struct sig_cond	*c;
+	uint32_t	*fail, *queue, **own, *nown, s, t, u;
+	size_t		 i, k, w, j, total = 1, nstates = 1, npat = 0, qh = 0, qt = 0, cls;
+	int		 rc = -1;
+
+	memset(ac->cls, 0, sizeof(ac->cls));
+	ac->ncls = 1;		/* class 0: bytes in no word (back to the root) */
+	for (i = 0; i < db->n; i++) {
+		r = &db->recs[i];
+		if (!r->prefilter)
+			continue;
+		for (k = 0; k < r->nclauses; k++) {
+			c = &r->clauses[k].conds[0];
+			for (w = 0; w < c->nwords; w++) {
+				total += c->wlen[w];
+				for (j = 0; j < c->wlen[w]; j++) {
+					uint8_t	 b = sig_lower[(uint8_t)c->words[w][j]];
+
+					if (ac->cls[b] == 0)
+						ac->cls[b] = (uint8_t)ac->ncls++;
+				}
+			}
+		}
+	}
+	if (total > AC_MAX_STATES || ac->ncls > 255)
+		return -1;
+	/* Upper-case bytes map to their lower-case class: the automaton folds case. */
+	for (i = 'A'; i <= 'Z'; i++)
+		ac->cls[i] = ac->cls[i + 32];
+	ac->delta = xcalloc(total * ac->ncls, sizeof(*ac->delta));
+	own = xcalloc(total, sizeof(*own));
+	nown = xcalloc(total, sizeof(*nown));
+	ac->pats = NULL;
+	for (i = 0; i < db->n; i++) {
+		r = &db->recs[i];
+		if (!r->prefilter)
+			continue;
+		for (k = 0; k < r->nclauses; k++) {
+			c = &r->clauses[k].conds[0];
+			for (w = 0; w < c->nwords; w++) {
+				for (s = AC_ROOT, j = 0; j < c->wlen[w]; j++) {
+					cls = ac->cls[sig_lower[(uint8_t)c->words[w][j]]];
+					if ((t = ac->delta[s * ac->ncls + cls]) == 0) {
+						t = (uint32_t)nstates++;
+						ac->delta[s * ac->ncls + cls] = (uint16_t)t;
+					}
+					s = t;
+				}
+				ac->pats = xreallocarray(ac->pats, npat + 1, sizeof(*ac->pats));
+				ac->pats[npat].rec = (uint32_t)i;
+				ac->pats[npat].cond = c;
+				own[s] = xreallocarray(own[s], nown[s] + 1, sizeof(**own));
+				own[s][nown[s]++] = (uint32_t)npat++;
+			}
+		}
+	}
+	ac->nstates = nstates;
+	/* Breadth-first: fail links, full transitions, outputs merged along the fail chain. */
+	fail = xcalloc(nstates, sizeof(*fail));
+	queue = xcalloc(nstates, sizeof(*queue));
+	for (cls = 1; cls < ac->ncls; cls++)
+		if ((t = ac->delta[cls]) != 0)
+			queue[qt++] = t;
+	while (qh < qt) {
+		s = queue[qh++];
+		if (nown[fail[s]] > 0) {
+			own[s] = xreallocarray(own[s], nown[s] + nown[fail[s]], sizeof(**own));
+			memcpy(own[s] + nown[s], own[fail[s]], nown[fail[s]] * sizeof(**own));
+			nown[s] += nown[fail[s]];
+		}
+		for (cls = 1; cls < ac->ncls; cls++) {
+			t = ac->delta[s * ac->ncls + cls];
+			u = ac->delta[fail[s] * ac->ncls + cls];
+			if (t != 0) {
+				fail[t] = u;
+				queue[qt++] = t;
+			} else
+				ac->delta[s * ac->ncls + cls] = (uint16_t)u;
+		}
+	}
+	/* Outputs as one array: state s's patterns are out[outoff[s] .. outoff[s + 1]). */
+	ac->outoff = xcalloc(nstates + 1, sizeof(*ac->outoff));
+	for (s = 0; s < nstates; s++)
+		ac->outoff[s + 1] = ac->outoff[s] + nown[s];
+	ac->out = xcalloc(ac->outoff[nstates] ? ac->outoff[nstates] : 1, sizeof(*ac->out));
+	for (s = 0; s < nstates; s++)
+		if (nown[s] > 0)
+			memcpy(ac->out + ac->outoff[s], own[s], nown[s] * sizeof(*ac->out));
+	rc = 0;
+	for (s = 0; s < total; s++)
+		free(own[s]);
+	free(own);
+	free(nown);
+	free(fail);
+	free(queue);
+	return rc;
+}
+
+void
+sig_prefilter_build(struct sigdb *db)
+{
+	size_t	 i;
+
+	pf_mark_recs(db);
+	if (pf_build(db) == -1) {
+		/* Too many literal bytes for 16-bit states: every signature is a candidate. */
+		for (i = 0; i < db->n; i++)
+			db->recs[i].prefilter = 0;
+		free(db->ac.delta);
+		db->ac.delta = NULL;
+	}
+	db->cand = xcalloc(db->n ? db->n : 1, sizeof(*db->cand));
+}
+
+void
+sig_prefilter_free(struct sigdb *db)
+{
+	size_t	 i;
+
+	free(db->ac.delta);
+	free(db->ac.pats);
+	free(db->ac.out);
+	free(db->ac.outoff);
+	free(db->cand);
+	for (i = 0; i < db->ngroups; i++) {
+		free(db->groups[i].recs);
+		free(db->groups[i].scan);
+	}
+}
+
+static int
+pf_in(char *const *list, size_t n, const char *s)
+{
+	size_t	 i;
+
+	if (n == 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+pf_same_ref(const struct sig_fref *a, const struct sig_fref *b)
+{
+	return a->f == b->f && (a->f != SF_JSON || a->key == b->key);
+}
+
+/* The signatures an event of (proto, kind) can match, and the values their prefilter scans. */
+const struct sig_group *
+sig_group(struct sigdb *db, const char *proto, const char *kind)
+{
+	struct sig_group	*g;
+	struct sig_rec		*r;
+	struct sig_cond		*c;
+	size_t			 i, k, f, j;
+
+	for (i = 0; i < db->ngroups; i++)
+		if (strcmp(db->groups[i].proto, proto) == 0 && strcmp(db->groups[i].kind, kind) == 0)
+			return &db->groups[i];
+	g = db->ngroups < SIG_MAX_GROUPS ? &db->groups[db->ngroups++] : &db->spare;
+	if (g == &db->spare) {
+		free(g->recs);
+		free(g->scan);
+	}
+	memset(g, 0, sizeof(*g));
+	snprintf(g->proto, sizeof(g->proto), "%s", proto);
+	snprintf(g->kind, sizeof(g->kind), "%s", kind);
+	g->recs = xcalloc(db->n ? db->n : 1, sizeof(*g->recs));
+	for (i = 0; i < db->n; i++) {
+		r = &db->recs[i];
+		if (!pf_in(r->protos, r->nprotos, proto) || !pf_in(r->kinds, r->nkinds, kind))
+			continue;
+		g->recs[g->n++] = (uint32_t)i;
+		if (!r->prefilter)
+			continue;
+		for (k = 0; k < r->nclauses; k++) {
+			c = &r->clauses[k].conds[0];
+			for (f = 0; f < c->nfields; f++) {
+				for (j = 0; j < g->nscan; j++)
+					if (pf_same_ref(&g->scan[j], &c->fields[f]))
+						break;
+				if (j == g->nscan) {
+					g->scan = xreallocarray(g->scan, g->nscan + 1, sizeof(*g->scan));
+					g->scan[g->nscan++] = c->fields[f];
+				}
+			}
+		}
+	}
+	return g;
+}
+
+/* Runs the automaton over one value: marks (gen) the signatures whose first condition's word
+ * occurs in it and whose condition names this field. */
+void
+sig_prefilter_scan(struct sigdb *db, const struct sig_fref *field, const uint8_t *p,
+    size_t len, uint32_t gen)
+{
+	const struct sig_ac	*ac = &db->ac;
+	const struct sig_cond	*c;
+	uint32_t		 s = AC_ROOT, o, pi;
+	size_t			 i, f;
+
+	if (ac->delta == NULL)
+		return;
+	for (i = 0; i < len; i++) {
+		s = ac->delta[s * ac->ncls + ac->cls[p[i]]];
+		if (ac->outoff[s] == ac->outoff[s + 1])
+			continue;
+		for (o = ac->outoff[s]; o < ac->outoff[s + 1]; o++) {
+			pi = ac->out[o];
+			if (db->cand[ac->pats[pi].rec] == gen)
+				continue;
+			c = ac->pats[pi].cond;
+			for (f = 0; f < c->nfields; f++)
+				if (pf_same_ref(&c->fields[f], field)) {
+					db->cand[ac->pats[pi].rec] = gen;
+					break;
+				}
+		}
+	}
+}
