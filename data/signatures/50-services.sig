@@ -127,8 +127,6 @@ owasp     I2
 abuseipdb 14
 match     payload starts \x03\x00
 match     payload contains mstshash=nmap
-or
-match     cookie contains mstshash=nmap
 
 sig redis-probe
 name      Redis unauthenticated command probe (INFO, CONFIG, SLAVEOF)

@@ -94,8 +94,13 @@ struct sig_group {
 	char		 proto[16], kind[24];
 	uint32_t	*recs;		/* in file order */
 	size_t		 n;
+	uint32_t	*always;	/* those without a prefilter, in file order */
+	size_t		 nalways;
+	uint8_t		*member;	/* per signature: in recs */
 	struct sig_fref	*scan;
 	size_t		 nscan;
+	int		*keys;		/* sigdb.keys indexes its conditions read */
+	size_t		 nkeys;
 };
 
 struct sigdb {
@@ -113,6 +118,8 @@ struct sigdb {
 	struct sig_ac		 ac;
 	uint32_t		*cand;		/* per signature: gen when the prefilter admits it */
 	uint32_t		 gen;
+	uint32_t		*hits;		/* this event's admitted signatures */
+	size_t			 nhits;
 	struct sig_group	 groups[SIG_MAX_GROUPS], spare;
 	size_t			 ngroups;
 	int			 no_prefilter;	/* tests: evaluate every candidate */

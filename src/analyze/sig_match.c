@@ -30,6 +30,7 @@ struct sig_view {
 	struct sig_val		 fixed[SF_NFIXED];
 	struct sig_val		 keys[SIG_MAX_JSON_KEYS];
 	int			 keys_done;
+	const struct sig_group	*group;		/* which fields to read */
 	struct buf		 scratch;	/* decoded strings */
 	char			 num[2][24];
 	int			 head_done;
@@ -162,46 +163,72 @@ sm_set_str(struct sig_view *v, struct sig_val *sv, const char *s, size_t len)
 }
 
 /* Fills every event field the database tests, in one pass per 16 names. */
+/* One field's value into sv: a string without escapes is used in place (no copy). */
+static void
+sm_key_value(struct sig_view *v, const struct evt_value *val, struct sig_val *sv)
+{
+	int64_t		 iv;
+	char		 num[24];
+	int		 t;
+
+	sv->state = -1;
+	sv->p = NULL;
+	sv->off = v->scratch.len;
+	sv->len = 0;
+	if (val->text != NULL && val->len >= 2 && val->text[0] == '"' &&
+	    memchr(val->text + 1, '\\', val->len - 2) == NULL) {
+		sm_set_str(v, sv, val->text + 1, val->len - 2);
+		return;
+	}
+	if (evt_value_str(val, &v->scratch) == 1)
+		sv->state = 1;
+	else if (evt_value_int(val, &iv) == 1) {
+		v->scratch.len = sv->off;
+		if (buf_append(&v->scratch, num, fmt_int(num, iv)) == 0)
+			sv->state = 1;
+	} else if ((val->json != NULL && json_is_boolean(val->json)) ||
+	    (val->text != NULL && (val->text[0] == 't' || val->text[0] == 'f'))) {
+		t = val->json != NULL ? json_is_true(val->json) : val->text[0] == 't';
+		v->scratch.len = sv->off;
+		if (buf_append(&v->scratch, t ? "true" : "false", t ? 4 : 5) == 0)
+			sv->state = 1;
+	} else
+		v->scratch.len = sv->off;
+	if (sv->state == 1)
+		sv->len = v->scratch.len - sv->off;
+}
+
+/* Fills the event fields the group's signatures test, in one pass per 16 names. */
 static void
 sm_keys(struct sig_view *v)
 {
 	struct evt_value	 vals[JSONW_FIND_MAX];
 	const char		*names[JSONW_FIND_MAX];
-	struct sig_val		*sv;
+	const struct sig_group	*g = v->group;
 	size_t			 i, k, n;
-	int64_t			 iv;
-	char			 num[24];
 
 	v->keys_done = 1;
-	for (i = 0; i < v->db->nkeys; i += n) {
-		n = v->db->nkeys - i < JSONW_FIND_MAX ? v->db->nkeys - i : JSONW_FIND_MAX;
+	for (i = 0; i < v->db->nkeys; i++)
+		v->keys[i].state = -1;
+	for (i = 0; i < g->nkeys; i += n) {
+		n = g->nkeys - i < JSONW_FIND_MAX ? g->nkeys - i : JSONW_FIND_MAX;
 		for (k = 0; k < n; k++)
-			names[k] = v->db->keys[i + k];
-		evt_fields_get(v->ev, names, n, vals);
-		for (k = 0; k < n; k++) {
-			sv = &v->keys[i + k];
-			sv->state = -1;
-			sv->p = NULL;
-			sv->off = v->scratch.len;
-			if (evt_value_str(&vals[k], &v->scratch) == 1) {
-				sv->state = 1;
-			} else if (evt_value_int(&vals[k], &iv) == 1) {
-				v->scratch.len = sv->off;
-				if (buf_append(&v->scratch, num, fmt_int(num, iv)) == 0)
-					sv->state = 1;
-			} else if ((vals[k].json != NULL && json_is_boolean(vals[k].json)) ||
-			    (vals[k].text != NULL && (vals[k].text[0] == 't' ||
-			    vals[k].text[0] == 'f'))) {
-				int	 t = vals[k].json != NULL ? json_is_true(vals[k].json) :
-				    vals[k].text[0] == 't';
+			names[k] = v->db->keys[g->keys[i + k]];
+		if (v->ev->fields == NULL && v->ev->fields_text != NULL) {
+			/* Producers write each member once: stop when all are found. */
+			const char	*tv[JSONW_FIND_MAX];
+			size_t		 tl[JSONW_FIND_MAX];
 
-				v->scratch.len = sv->off;
-				if (buf_append(&v->scratch, t ? "true" : "false", t ? 4 : 5) == 0)
-					sv->state = 1;
-			} else
-				v->scratch.len = sv->off;
-			sv->len = v->scratch.len - sv->off;
-		}
+			memset(vals, 0, n * sizeof(*vals));
+			jsonw_find_first(v->ev->fields_text, v->ev->fields_len, names, n, tv, tl);
+			for (k = 0; k < n; k++) {
+				vals[k].text = tv[k];
+				vals[k].len = tl[k];
+			}
+		} else
+			evt_fields_get(v->ev, names, n, vals);
+		for (k = 0; k < n; k++)
+			sm_key_value(v, &vals[k], &v->keys[g->keys[i + k]]);
 	}
 }
 
@@ -477,14 +504,33 @@ sm_drop_own(struct sigdb *db, json_t *tags)
 	}
 }
 
+static int
+sm_cmp_u32(const void *a, const void *b)
+{
+	uint32_t	 x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Tags ev with r when it matches; 1 when it did. */
+static int
+sm_apply(struct sig_view *v, const struct sig_rec *r, struct evt *ev)
+{
+	if (!sm_rec(v, r, ev->tags))
+		return 0;
+	if (ev->tags == NULL)
+		ev->tags = json_array();
+	json_array_append_new(ev->tags, json_string(r->pub.id));
+	return 1;
+}
+
 int
 sigdb_classify(struct sigdb *db, struct evt *ev)
 {
 	struct sig_view		*v = db->view;
 	const struct sig_group	*g;
 	const struct sig_val	*sv;
-	const struct sig_rec	*r;
-	size_t			 i;
+	size_t			 i, k;
 	int			 nmatch = 0;
 
 	if (ev->tags != NULL)
@@ -495,24 +541,30 @@ sigdb_classify(struct sigdb *db, struct evt *ev)
 	v->head_done = 0;
 	v->ev = ev;
 	v->db = db;
-	g = sig_group(db, ev->proto, ev->kind);
+	g = v->group = sig_group(db, ev->proto, ev->kind);
 	if (++db->gen == 0) {
 		memset(db->cand, 0, db->n * sizeof(*db->cand));
 		db->gen = 1;
 	}
+	db->nhits = 0;
 	for (i = 0; i < g->nscan && !db->no_prefilter; i++)
 		if ((sv = sm_value(v, &g->scan[i])) != NULL)
 			sig_prefilter_scan(db, &g->scan[i], sm_ptr(v, sv), sv->len, db->gen);
-	for (i = 0; i < g->n; i++) {
-		r = &db->recs[g->recs[i]];
-		if (r->prefilter && db->cand[g->recs[i]] != db->gen && !db->no_prefilter)
-			continue;
-		if (!sm_rec(v, r, ev->tags))
-			continue;
-		if (ev->tags == NULL)
-			ev->tags = json_array();
-		json_array_append_new(ev->tags, json_string(r->pub.id));
-		nmatch++;
+	if (db->no_prefilter) {
+		for (i = 0; i < g->n; i++)
+			nmatch += sm_apply(v, &db->recs[g->recs[i]], ev);
+	} else {
+		/* The admitted ones (a few, unordered) merged with the always-candidates, in file
+		 * order: a signature may test the tags of earlier ones. */
+		qsort(db->hits, db->nhits, sizeof(*db->hits), sm_cmp_u32);
+		for (i = 0, k = 0; i < g->nalways || k < db->nhits;) {
+			if (k == db->nhits || (i < g->nalways && g->always[i] < db->hits[k]))
+				nmatch += sm_apply(v, &db->recs[g->always[i++]], ev);
+			else if (g->member[db->hits[k]])
+				nmatch += sm_apply(v, &db->recs[db->hits[k++]], ev);
+			else
+				k++;	/* another (proto, kind)'s signature */
+		}
 	}
 	if (v->scratch.cap > 64 * 1024)
 		buf_free(&v->scratch);

@@ -15,7 +15,7 @@
 #define AC_MAX_STATES	60000	/* uint16 states; more literal bytes: no prefilter */
 
 const uint8_t sig_lower[256] = {
-#define L1(i) ((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i))
+#define L1(i) ((uint8_t)((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i)))
 #define L4(i) L1(i), L1(i + 1), L1(i + 2), L1(i + 3)
 #define L16(i) L4(i), L4(i + 4), L4(i + 8), L4(i + 12)
 #define L64(i) L16(i), L16(i + 16), L16(i + 32), L16(i + 48)
@@ -32,16 +32,24 @@ pf_literal_cond(const struct sig_cond *c)
 {
 	size_t	 i;
 
+	int	 anchored;
+
+	/* is, starts and ends imply contains. */
 	if (c->neg || c->op == SO_REGEX || c->nwords == 0)
 		return 0;
+	anchored = c->op != SO_CONTAINS && c->op != SO_ICONTAINS;
 	for (i = 0; i < c->nwords; i++)
 		if (c->wlen[i] == 0)
 			return 0;
-	for (i = 0; i < c->nfields; i++)
+	for (i = 0; i < c->nfields; i++) {
+		/* An anchored test of the payload or body is cheaper than scanning it whole. */
+		if (anchored && (c->fields[i].f == SF_PAYLOAD || c->fields[i].f == SF_BODY))
+			return 0;
 		if (c->fields[i].f != SF_PAYLOAD && c->fields[i].f != SF_REQUEST_LINE &&
 		    c->fields[i].f != SF_HEADERS && c->fields[i].f != SF_BODY &&
 		    c->fields[i].f != SF_DECODED_URI && c->fields[i].f != SF_JSON)
 			return 0;
+	}
 	return 1;
 }
 
@@ -178,6 +186,7 @@ sig_prefilter_build(struct sigdb *db)
 		db->ac.delta = NULL;
 	}
 	db->cand = xcalloc(db->n ? db->n : 1, sizeof(*db->cand));
+	db->hits = xcalloc(db->n ? db->n : 1, sizeof(*db->hits));
 }
 
 void
@@ -190,10 +199,19 @@ sig_prefilter_free(struct sigdb *db)
 	free(db->ac.out);
 	free(db->ac.outoff);
 	free(db->cand);
+	free(db->hits);
 	for (i = 0; i < db->ngroups; i++) {
+		free(db->groups[i].always);
+		free(db->groups[i].member);
 		free(db->groups[i].recs);
 		free(db->groups[i].scan);
+		free(db->groups[i].keys);
 	}
+	free(db->spare.always);
+	free(db->spare.member);
+	free(db->spare.recs);
+	free(db->spare.scan);
+	free(db->spare.keys);
 }
 
 static int
@@ -215,6 +233,37 @@ pf_same_ref(const struct sig_fref *a, const struct sig_fref *b)
 	return a->f == b->f && (a->f != SF_JSON || a->key == b->key);
 }
 
+static void
+pf_add_key(struct sig_group *g, int key)
+{
+	size_t	 i;
+
+	for (i = 0; i < g->nkeys; i++)
+		if (g->keys[i] == key)
+			return;
+	g->keys = xreallocarray(g->keys, g->nkeys + 1, sizeof(*g->keys));
+	g->keys[g->nkeys++] = key;
+}
+
+/* The event fields r's conditions read (decoded_uri reads uri). */
+static void
+pf_group_keys(struct sigdb *db, struct sig_group *g, const struct sig_rec *r)
+{
+	const struct sig_cond	*c;
+	size_t			 k, j, f;
+
+	for (k = 0; k < r->nclauses; k++)
+		for (j = 0; j < r->clauses[k].nconds; j++) {
+			c = &r->clauses[k].conds[j];
+			for (f = 0; f < c->nfields; f++) {
+				if (c->fields[f].f == SF_JSON)
+					pf_add_key(g, c->fields[f].key);
+				else if (c->fields[f].f == SF_DECODED_URI)
+					pf_add_key(g, db->uri_key);
+			}
+		}
+}
+
 /* The signatures an event of (proto, kind) can match, and the values their prefilter scans. */
 const struct sig_group *
 sig_group(struct sigdb *db, const char *proto, const char *kind)
@@ -229,20 +278,29 @@ sig_group(struct sigdb *db, const char *proto, const char *kind)
 			return &db->groups[i];
 	g = db->ngroups < SIG_MAX_GROUPS ? &db->groups[db->ngroups++] : &db->spare;
 	if (g == &db->spare) {
+		free(g->always);
+		free(g->member);
 		free(g->recs);
 		free(g->scan);
+		free(g->keys);
 	}
 	memset(g, 0, sizeof(*g));
 	snprintf(g->proto, sizeof(g->proto), "%s", proto);
 	snprintf(g->kind, sizeof(g->kind), "%s", kind);
 	g->recs = xcalloc(db->n ? db->n : 1, sizeof(*g->recs));
+	g->always = xcalloc(db->n ? db->n : 1, sizeof(*g->always));
+	g->member = xcalloc(db->n ? db->n : 1, sizeof(*g->member));
 	for (i = 0; i < db->n; i++) {
 		r = &db->recs[i];
 		if (!pf_in(r->protos, r->nprotos, proto) || !pf_in(r->kinds, r->nkinds, kind))
 			continue;
 		g->recs[g->n++] = (uint32_t)i;
-		if (!r->prefilter)
+		g->member[i] = 1;
+		pf_group_keys(db, g, r);
+		if (!r->prefilter) {
+			g->always[g->nalways++] = (uint32_t)i;
 			continue;
+		}
 		for (k = 0; k < r->nclauses; k++) {
 			c = &r->clauses[k].conds[0];
 			for (f = 0; f < c->nfields; f++) {
@@ -284,6 +342,7 @@ sig_prefilter_scan(struct sigdb *db, const struct sig_fref *field, const uint8_t
 			for (f = 0; f < c->nfields; f++)
 				if (pf_same_ref(&c->fields[f], field)) {
 					db->cand[ac->pats[pi].rec] = gen;
+					db->hits[db->nhits++] = ac->pats[pi].rec;
 					break;
 				}
 		}

@@ -445,11 +445,13 @@ jr_string_end(const char *s, size_t len, size_t i, int *esc)
 	return 0;
 }
 
-size_t
-jsonw_find_many(const char *s, size_t len, const char *const *keys, size_t n,
-    const char **vals, size_t *vlens)
+/* jsonw_find_many; first: the first of duplicate members wins and the walk stops once every
+ * key is found (the rest of the text is then not checked). */
+static size_t
+jr_find(const char *s, size_t len, const char *const *keys, size_t n, const char **vals,
+    size_t *vlens, int first)
 {
-	size_t	 klen[JSONW_FIND_MAX], i, v, e, k, kl;
+	size_t	 klen[JSONW_FIND_MAX], i, v, e, k, kl, found = 0;
 	int	 eq, esc;
 
 	if (n > JSONW_FIND_MAX)
@@ -499,9 +501,11 @@ jsonw_find_many(const char *s, size_t len, const char *const *keys, size_t n,
 			e = jr_skip_scalar(s, len, v);
 		if (e == 0)
 			goto bad;
-		if (k < n) {
+		if (k < n && (!first || vals[k] == NULL)) {
 			vals[k] = s + v;
 			vlens[k] = e - v;
+			if (first && ++found == n)
+				return n;
 		}
 		i = jr_ws(s, len, e);
 		if (i < len && s[i] == '}')
@@ -517,6 +521,20 @@ bad:
 	for (k = 0; k < n; k++)
 		vals[k] = NULL;
 	return 0;
+}
+
+size_t
+jsonw_find_many(const char *s, size_t len, const char *const *keys, size_t n,
+    const char **vals, size_t *vlens)
+{
+	return jr_find(s, len, keys, n, vals, vlens, 0);
+}
+
+size_t
+jsonw_find_first(const char *s, size_t len, const char *const *keys, size_t n,
+    const char **vals, size_t *vlens)
+{
+	return jr_find(s, len, keys, n, vals, vlens, 1);
 }
 
 int

@@ -54,6 +54,12 @@ int	jsonw_find(const char *text, size_t len, const char *key, const char **val, 
 size_t	jsonw_find_many(const char *text, size_t len, const char *const *keys, size_t n,
 	    const char **vals, size_t *vlens);
 /*
+ * The same for text whose members are unique (as jsonw writes them): the first occurrence wins
+ * and the walk stops once every key is found, so keys near the front cost little.
+ */
+size_t	jsonw_find_first(const char *text, size_t len, const char *const *keys, size_t n,
+	    const char **vals, size_t *vlens);
+/*
  * Appends the bytes of the JSON string value val[0..vlen) (quotes included, as jsonw_find gives
  * it) to out, escapes decoded. Returns 1, 0 when val is not a well-formed string (out may then
  * hold part of it), -1 when out's maximum was reached.

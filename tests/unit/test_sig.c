@@ -294,6 +294,20 @@ test_shipped_match(void **state)
 			    json_dumps(ev->tags, 0));
 		evt_free(ev);
 	}
+	/* A Telnet signature's words in an HTTP request do not make it a Telnet signature hit. */
+	ev = http_event("{\"method\":\"GET\",\"uri\":\"/x\",\"path\":\"/x\"}",
+	    "GET /x HTTP/1.1\r\nX: /bin/busybox MIRAI; cat /proc/cpuinfo\r\n\r\n");
+	sigdb_classify(db, ev);
+	assert_false(has_tag(ev, "mirai-busybox-check"));
+	assert_false(has_tag(ev, "shell-recon"));
+	evt_free(ev);
+	/* A Telnet signature's words in an HTTP request do not make it a Telnet signature hit. */
+	ev = http_event("{\"method\":\"GET\",\"uri\":\"/x\",\"path\":\"/x\"}",
+	    "GET /x HTTP/1.1\r\nX: /bin/busybox MIRAI; cat /proc/cpuinfo\r\n\r\n");
+	sigdb_classify(db, ev);
+	assert_false(has_tag(ev, "mirai-busybox-check"));
+	assert_false(has_tag(ev, "shell-recon"));
+	evt_free(ev);
 	/* A plain page fetch is no attack. */
 	ev = http_event("{\"method\":\"GET\",\"uri\":\"/\",\"path\":\"/\",\"user_agent\":\"curl\"}",
 	    "GET / HTTP/1.1\r\nHost: x\r\nUser-Agent: curl\r\n\r\n");
