@@ -32,6 +32,7 @@ struct importer {
 	imp_parse_fn	 parse;
 	struct imp_rec	 rec;
 	struct strmap	 occ;		/* per file: line digest -> lines seen */
+	EVP_MD_CTX	*md;		/* reused for the line keys */
 	FILE		*errfp;
 	struct import_stats *st;
 	int64_t		 in_txn;
@@ -74,7 +75,7 @@ static void
 imp_key(struct importer *im, const char *line, size_t len, uint8_t key[16])
 {
 	struct strmap_ent	*e;
-	EVP_MD_CTX		*ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX		*ctx = im->md;
 	uint8_t			 d[32], d2[32];
 	unsigned int		 n = 32;
 	char			 num[24];
@@ -84,7 +85,6 @@ imp_key(struct importer *im, const char *line, size_t len, uint8_t key[16])
 	EVP_DigestUpdate(ctx, im->format, strlen(im->format) + 1);
 	EVP_DigestUpdate(ctx, line, len);
 	EVP_DigestFinal_ex(ctx, d, &n);
-	EVP_MD_CTX_free(ctx);
 	e = strmap_get(&im->occ, d, 16);
 	seen = e->count++;
 	if (seen == 0) {
@@ -93,13 +93,11 @@ imp_key(struct importer *im, const char *line, size_t len, uint8_t key[16])
 	}
 	memcpy(d2, d, 32);
 	n = (unsigned int)snprintf(num, sizeof(num), "#%lld", (long long)seen);
-	ctx = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	EVP_DigestUpdate(ctx, d2, 32);
 	EVP_DigestUpdate(ctx, num, n);
 	n = 32;
 	EVP_DigestFinal_ex(ctx, d, &n);
-	EVP_MD_CTX_free(ctx);
 	memcpy(key, d, 16);
 }
 
@@ -200,7 +198,8 @@ imp_insert(struct importer *im, const uint8_t key[16])
 	const char	*sensor = r->sensor[0] ? r->sensor : im->sensor;
 
 	memcpy(&k, key, sizeof(k));
-	sqlite3_bind_int64(im->ins_key, 1, k);
+	sqlite3_bind_int64(im->ins_key, 1, r->ts);
+	sqlite3_bind_int64(im->ins_key, 2, k);
 	if (imp_step(im, im->ins_key) == -1)
 		return -1;
 	if (sqlite3_changes(im->db) == 0) {
@@ -379,12 +378,13 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
 	im.format = format;
 	im.sensor = sensor;
 	im.sigs = sigs;
+	im.md = EVP_MD_CTX_new();
 	buf_init(&im.tags, 1 << 20);
 	im.errfp = errfp;
 	im.st = st;
 	buf_init(&im.rec.fields, HNP_MAX_FIELDS_JSON);
 	buf_init(&im.rec.payload, HNP_MAX_PAYLOAD_BYTES);
-	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO import_seen (key) VALUES (?)", -1,
+	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO import_seen (ts, key) VALUES (?, ?)", -1,
 	    &im.ins_key, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO events (id, ts, sensor, session, proto, kind, "
 	    "src_ip, src_port, dst_ip, dst_port, fields, payload, payload_len, payload_sha256, tags) "
@@ -410,6 +410,7 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
 	}
 out:
 	rollup_free(im.ru);
+	EVP_MD_CTX_free(im.md);
 	strmap_free(&im.occ);
 	buf_free(&im.rec.fields);
 	buf_free(&im.rec.payload);
