@@ -16,7 +16,8 @@ static const char import_usage[] =
     "usage: hanipo import --format wowhoneypot|cowrie [--sensor NAME] FILE...\n"
     "Imports WOWHoneypot access_log or Cowrie JSON logs (plain or gzip) into the store.\n"
     "Importing the same file again adds nothing; malformed lines are reported as\n"
-    "file:line: reason and skipped.\n"
+    "file:line: reason and skipped. Stop hanipo run on the same store first: its writer\n"
+    "numbers events itself and would collide with imported ones.\n"
     "\n"
     "  --format FORMAT   wowhoneypot (access_log) or cowrie (cowrie.json)\n"
     "  --sensor NAME     sensor name for lines that carry none (default: [sensor] name)\n";
