@@ -107,7 +107,7 @@ csv_row(FILE *fp, struct buf *b, struct buf *tmp, const struct evt *ev)
 	csv_str(fp, b, ev->dst_ip);
 	num[fmt_int(num, ev->dst_port)] = '\0';
 	csv_str(fp, b, num);
-	js = json_dumps(ev->tags ? ev->tags : json_array(), JSON_COMPACT);
+	js = ev->tags ? json_dumps(ev->tags, JSON_COMPACT) : NULL;
 	csv_str(fp, b, js ? js : "[]");
 	free(js);
 	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)

@@ -1,7 +1,8 @@
 /*
  * feed.c - Atom (RFC 4287) over the store: entry ids, titles and times derive from the day, the
  * zone and the sensor only, so the same store gives the same feed. Text is XML-escaped; sensor
- * names in tag URIs are percent-encoded.
+ * names in tag URIs are percent-encoded. Counts come from report_totals (the rollups, folded by
+ * the caller).
  */
 #include <stdio.h>
 #include <string.h>
@@ -46,32 +47,19 @@ uri_part(FILE *fp, const char *s)
 	}
 }
 
-/* Events, sources and per-kind counts of [start, end). */
+/* Events, sources, requests and logins of [start, end). */
 static int
 feed_counts(sqlite3 *db, int64_t start, int64_t end, const char *sensor, int64_t *events,
     int64_t *sources, int64_t *req, int64_t *login)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	json_t	*kinds = NULL;
+	int	 rc;
 
-	if (sqlite3_prepare_v2(db, sensor ?
-	    "SELECT COUNT(*), COUNT(DISTINCT src_ip), SUM(kind = 'request'), SUM(kind = 'login') "
-	    "FROM events WHERE ts >= ?1 AND ts < ?2 AND sensor = ?3" :
-	    "SELECT COUNT(*), COUNT(DISTINCT src_ip), SUM(kind = 'request'), SUM(kind = 'login') "
-	    "FROM events WHERE ts >= ?1 AND ts < ?2", -1, &st, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_int64(st, 1, start);
-	sqlite3_bind_int64(st, 2, end);
-	if (sensor != NULL)
-		sqlite3_bind_text(st, 3, sensor, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*events = sqlite3_column_int64(st, 0);
-		*sources = sqlite3_column_int64(st, 1);
-		*req = sqlite3_column_int64(st, 2);
-		*login = sqlite3_column_int64(st, 3);
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : -1;
+	rc = report_totals(db, start, end, sensor, &kinds, events, sources);
+	*req = json_integer_value(json_object_get(kinds, "request"));
+	*login = json_integer_value(json_object_get(kinds, "login"));
+	json_decref(kinds);
+	return rc;
 }
 
 static void

@@ -1,9 +1,11 @@
 /*
- * import.c - the import driver: reads files through zlib (plain or gzip alike), splits lines,
- * keys each line, parses it with the format's parser and inserts new events in large
- * transactions with two prepared statements.
+ * import.c - the import driver: a reader thread reads files through zlib (plain or gzip alike),
+ * splits lines, parses each with the format's parser, keys and classifies it into a slot of a
+ * small ring; the calling thread takes the slots in order and inserts new events in large
+ * transactions with two prepared statements (SQLite on one thread, the rest on the other).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,17 +23,37 @@
 #define IMP_MAX_LINE	(8 * 1024 * 1024)	/* longer lines are reported and skipped */
 #define IMP_READ	(1024 * 1024)
 #define IMP_TXN_ROWS	100000
+#define IMP_RING	64			/* parsed lines waiting for their insert */
+#define IMP_RING_BYTES	(32 * 1024 * 1024)	/* their fields and payloads together */
+#define IMP_SLOT_KEEP	(64 * 1024)		/* a slot's buffers larger than this are freed */
+
+/* One parsed line on its way from the reader to the inserter. */
+struct imp_slot {
+	struct imp_rec	 rec;
+	uint8_t		 key[16];
+	struct buf	 tags;		/* the classified event's tags as JSON text */
+};
 
 struct importer {
 	sqlite3		*db;
 	sqlite3_stmt	*ins_key, *ins_evt, *begin, *commit;
 	const char	*format;
 	const char	*sensor;
-	struct sigdb	*sigs;
-	struct buf	 tags;		/* the classified event's tags as JSON text */
+	struct sigdb	*sigs;		/* reader thread only */
 	imp_parse_fn	 parse;
-	struct imp_rec	 rec;
+	char *const	*files;
+	size_t		 nfiles;
+	/* the ring: slot[tail .. head) are parsed, waiting for the inserter */
+	pthread_mutex_t	 mtx;
+	pthread_cond_t	 more, room;
+	struct imp_slot	 slot[IMP_RING];
+	size_t		 head, tail;
+	size_t		 inflight;	/* bytes of fields and payload in the ring */
+	int		 done;		/* the reader has finished */
+	int		 abort;		/* the inserter failed: the reader stops */
+	struct imp_rec	 tscache;	/* the last time text parsed (reader) */
 	struct strmap	 occ;		/* per file: line digest -> lines seen */
+	EVP_MD_CTX	*md;		/* reused for the line keys */
 	FILE		*errfp;
 	struct import_stats *st;
 	int64_t		 in_txn;
@@ -74,7 +96,7 @@ static void
 imp_key(struct importer *im, const char *line, size_t len, uint8_t key[16])
 {
 	struct strmap_ent	*e;
-	EVP_MD_CTX		*ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX		*ctx = im->md;
 	uint8_t			 d[32], d2[32];
 	unsigned int		 n = 32;
 	char			 num[24];
@@ -84,7 +106,6 @@ imp_key(struct importer *im, const char *line, size_t len, uint8_t key[16])
 	EVP_DigestUpdate(ctx, im->format, strlen(im->format) + 1);
 	EVP_DigestUpdate(ctx, line, len);
 	EVP_DigestFinal_ex(ctx, d, &n);
-	EVP_MD_CTX_free(ctx);
 	e = strmap_get(&im->occ, d, 16);
 	seen = e->count++;
 	if (seen == 0) {
@@ -93,13 +114,11 @@ imp_key(struct importer *im, const char *line, size_t len, uint8_t key[16])
 	}
 	memcpy(d2, d, 32);
 	n = (unsigned int)snprintf(num, sizeof(num), "#%lld", (long long)seen);
-	ctx = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	EVP_DigestUpdate(ctx, d2, 32);
 	EVP_DigestUpdate(ctx, num, n);
 	n = 32;
 	EVP_DigestFinal_ex(ctx, d, &n);
-	EVP_MD_CTX_free(ctx);
 	memcpy(key, d, 16);
 }
 
@@ -163,14 +182,15 @@ imp_commit(struct importer *im)
 	return imp_step(im, im->commit);
 }
 
-/* The tags the signatures give the event, as JSON text in im->tags. */
+/* The tags the signatures give the event, as JSON text in the slot (reader thread). */
 static void
-imp_classify(struct importer *im, const char *sensor)
+imp_classify(struct importer *im, struct imp_slot *sl)
 {
-	struct imp_rec	*r = &im->rec;
+	struct imp_rec	*r = &sl->rec;
+	const char	*sensor = r->sensor[0] ? r->sensor : im->sensor;
 	struct evt	*ev;
 
-	im->tags.len = 0;
+	sl->tags.len = 0;
 	if (im->sigs != NULL) {
 		ev = evt_new_text(sensor, r->proto, r->kind, r->fields.len ?
 		    (const char *)r->fields.data : "{}", r->fields.len ? r->fields.len : 2);
@@ -182,17 +202,19 @@ imp_classify(struct importer *im, const char *sensor)
 		if (r->payload.len > 0)
 			evt_set_payload(ev, r->payload.data, r->payload.len, r->payload_total);
 		if (sigdb_classify(im->sigs, ev) > 0 && ev->tags != NULL)
-			evt_json_dump(ev->tags, &im->tags);
+			evt_json_dump(ev->tags, &sl->tags);
 		evt_free(ev);
 	}
-	if (im->tags.len == 0)
-		buf_append(&im->tags, "[]", 2);
+	if (sl->tags.len == 0)
+		buf_append(&sl->tags, "[]", 2);
 }
 
+/* Inserts a slot's event unless its key is known (inserter thread). */
 static int
-imp_insert(struct importer *im, const uint8_t key[16])
+imp_insert(struct importer *im, struct imp_slot *sl)
 {
-	struct imp_rec	*r = &im->rec;
+	struct imp_rec	*r = &sl->rec;
+	const uint8_t	*key = sl->key;
 	sqlite3_stmt	*st = im->ins_evt;
 	int64_t		 k;
 	char		 id[ULID_LEN + 1], session[ULID_LEN + 1], sha[65];
@@ -200,7 +222,8 @@ imp_insert(struct importer *im, const uint8_t key[16])
 	const char	*sensor = r->sensor[0] ? r->sensor : im->sensor;
 
 	memcpy(&k, key, sizeof(k));
-	sqlite3_bind_int64(im->ins_key, 1, k);
+	sqlite3_bind_int64(im->ins_key, 1, r->ts);
+	sqlite3_bind_int64(im->ins_key, 2, k);
 	if (imp_step(im, im->ins_key) == -1)
 		return -1;
 	if (sqlite3_changes(im->db) == 0) {
@@ -243,43 +266,79 @@ imp_insert(struct importer *im, const uint8_t key[16])
 		sqlite3_bind_int64(st, 13, 0);
 		sqlite3_bind_null(st, 14);
 	}
-	imp_classify(im, sensor);
-	sqlite3_bind_text(st, 15, (const char *)im->tags.data, (int)im->tags.len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 15, (const char *)sl->tags.data, (int)sl->tags.len, SQLITE_STATIC);
 	if (imp_step(im, st) == -1)
 		return -1;
 	im->st->imported++;
 	if (im->owned)
 		rollup_add(im->ru, r->ts, sensor, r->proto, r->kind, r->src_ip, r->dst_port,
 		    r->fields.len ? (const char *)r->fields.data : "{}",
-		    r->fields.len ? r->fields.len : 2, (const char *)im->tags.data, im->tags.len);
+		    r->fields.len ? r->fields.len : 2, (const char *)sl->tags.data, sl->tags.len);
 	if (++im->in_txn >= IMP_TXN_ROWS && (imp_commit(im) == -1 || imp_begin(im) == -1))
 		return -1;
 	return 0;
 }
 
+/* A free slot for the reader, or NULL when the inserter gave up. */
+static struct imp_slot *
+imp_slot_get(struct importer *im)
+{
+	struct imp_slot	*sl = NULL;
+
+	pthread_mutex_lock(&im->mtx);
+	while (!im->abort && (im->head - im->tail == IMP_RING ||
+	    (im->inflight > IMP_RING_BYTES && im->head != im->tail)))
+		pthread_cond_wait(&im->room, &im->mtx);
+	if (!im->abort)
+		sl = &im->slot[im->head % IMP_RING];
+	pthread_mutex_unlock(&im->mtx);
+	return sl;
+}
+
+static void
+imp_slot_put(struct importer *im, struct imp_slot *sl)
+{
+	pthread_mutex_lock(&im->mtx);
+	im->inflight += sl->rec.fields.len + sl->rec.payload.len;
+	im->head++;
+	pthread_cond_signal(&im->more);
+	pthread_mutex_unlock(&im->mtx);
+}
+
+/* Parses, keys and classifies one line into the ring (reader thread). -1: stop. */
 static int
 imp_line(struct importer *im, char *line, size_t len)
 {
+	struct imp_slot	*sl;
+	struct imp_rec	*r;
 	const char	*why = NULL;
-	uint8_t		 key[16];
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	if (len == 0)
 		return 0;
-	im->rec.fields.len = 0;
-	im->rec.payload.len = 0;
-	im->rec.payload_total = 0;
-	im->rec.sensor[0] = '\0';
-	im->rec.session_key[0] = '\0';
-	im->rec.src_port = im->rec.dst_port = 0;
-	strcpy(im->rec.dst_ip, "");
-	if (im->parse(line, len, &im->rec, &why) == -1) {
+	if ((sl = imp_slot_get(im)) == NULL)
+		return -1;
+	r = &sl->rec;
+	r->fields.len = 0;
+	r->payload.len = 0;
+	r->payload_total = 0;
+	r->sensor[0] = '\0';
+	r->session_key[0] = '\0';
+	r->src_port = r->dst_port = 0;
+	strcpy(r->dst_ip, "");
+	memcpy(r->last_ts_text, im->tscache.last_ts_text, sizeof(r->last_ts_text));
+	r->last_ts_cache = im->tscache.last_ts_cache;
+	if (im->parse(line, len, r, &why) == -1) {
 		imp_bad(im, why ? why : "malformed line");
 		return 0;
 	}
-	imp_key(im, line, len, key);
-	return imp_insert(im, key);
+	memcpy(im->tscache.last_ts_text, r->last_ts_text, sizeof(r->last_ts_text));
+	im->tscache.last_ts_cache = r->last_ts_cache;
+	imp_key(im, line, len, sl->key);
+	imp_classify(im, sl);
+	imp_slot_put(im, sl);
+	return 0;
 }
 
 /* Streams one file's lines into imp_line. -1 on a database error (stops everything). */
@@ -356,67 +415,140 @@ out:
 	return rc;
 }
 
+static void *
+imp_reader(void *arg)
+{
+	struct importer	*im = arg;
+	size_t		 i;
+
+	for (i = 0; i < im->nfiles; i++)
+		if (imp_file(im, im->files[i]) == -1)
+			break;
+	pthread_mutex_lock(&im->mtx);
+	im->done = 1;
+	pthread_cond_signal(&im->more);
+	pthread_mutex_unlock(&im->mtx);
+	return NULL;
+}
+
+/* Takes the ring's slots in order and inserts them (calling thread). -1 on a database error. */
+static int
+imp_inserter(struct importer *im)
+{
+	struct imp_slot	*sl;
+	size_t		 bytes;
+	int		 rc = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&im->mtx);
+		while (im->head == im->tail && !im->done)
+			pthread_cond_wait(&im->more, &im->mtx);
+		if (im->head == im->tail) {
+			pthread_mutex_unlock(&im->mtx);
+			return 0;
+		}
+		sl = &im->slot[im->tail % IMP_RING];
+		pthread_mutex_unlock(&im->mtx);
+		rc = imp_insert(im, sl);
+		bytes = sl->rec.fields.len + sl->rec.payload.len;
+		if (sl->rec.fields.cap > IMP_SLOT_KEEP)
+			buf_free(&sl->rec.fields);
+		if (sl->rec.payload.cap > IMP_SLOT_KEEP)
+			buf_free(&sl->rec.payload);
+		if (sl->tags.cap > IMP_SLOT_KEEP)
+			buf_free(&sl->tags);
+		pthread_mutex_lock(&im->mtx);
+		im->inflight -= bytes;
+		im->tail++;
+		if (rc == -1)
+			im->abort = 1;
+		pthread_cond_signal(&im->room);
+		pthread_mutex_unlock(&im->mtx);
+		if (rc == -1)
+			return -1;
+	}
+}
+
 int
 import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *sigs,
     char *const *files, size_t nfiles, FILE *errfp, struct import_stats *st, char *err,
     size_t errlen)
 {
-	struct importer	 im;
+	struct importer	*im;
+	pthread_t	 reader;
 	size_t		 i;
 	int		 rc = 0;
 
-	memset(&im, 0, sizeof(im));
 	memset(st, 0, sizeof(*st));
+	im = xcalloc(1, sizeof(*im));
 	if (strcmp(format, "wowhoneypot") == 0)
-		im.parse = imp_parse_wowhoneypot;
+		im->parse = imp_parse_wowhoneypot;
 	else if (strcmp(format, "cowrie") == 0)
-		im.parse = imp_parse_cowrie;
+		im->parse = imp_parse_cowrie;
 	else {
 		snprintf(err, errlen, "unknown format \"%s\" (wowhoneypot or cowrie)", format);
+		free(im);
 		return -1;
 	}
-	im.db = db;
-	im.format = format;
-	im.sensor = sensor;
-	im.sigs = sigs;
-	buf_init(&im.tags, 1 << 20);
-	im.errfp = errfp;
-	im.st = st;
-	buf_init(&im.rec.fields, HNP_MAX_FIELDS_JSON);
-	buf_init(&im.rec.payload, HNP_MAX_PAYLOAD_BYTES);
-	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO import_seen (key) VALUES (?)", -1,
-	    &im.ins_key, NULL) != SQLITE_OK ||
+	im->db = db;
+	im->format = format;
+	im->sensor = sensor;
+	im->sigs = sigs;
+	im->files = files;
+	im->nfiles = nfiles;
+	im->md = EVP_MD_CTX_new();
+	im->errfp = errfp;
+	im->st = st;
+	pthread_mutex_init(&im->mtx, NULL);
+	pthread_cond_init(&im->more, NULL);
+	pthread_cond_init(&im->room, NULL);
+	for (i = 0; i < IMP_RING; i++) {
+		buf_init(&im->slot[i].rec.fields, HNP_MAX_FIELDS_JSON);
+		buf_init(&im->slot[i].rec.payload, HNP_MAX_PAYLOAD_BYTES);
+		buf_init(&im->slot[i].tags, 1 << 20);
+	}
+	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO import_seen (ts, key) VALUES (?, ?)", -1,
+	    &im->ins_key, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "INSERT INTO events (id, ts, sensor, session, proto, kind, "
 	    "src_ip, src_port, dst_ip, dst_port, fields, payload, payload_len, payload_sha256, tags) "
-	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &im.ins_evt, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &im.begin, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "COMMIT", -1, &im.commit, NULL) != SQLITE_OK) {
+	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &im->ins_evt, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &im->begin, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "COMMIT", -1, &im->commit, NULL) != SQLITE_OK ||
+	    imp_begin(im) == -1) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		rc = -1;
 		goto out;
 	}
-	if (imp_begin(&im) == -1) {
-		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+	if (pthread_create(&reader, NULL, imp_reader, im) != 0) {
+		snprintf(err, errlen, "cannot start the reader thread");
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		rc = -1;
 		goto out;
 	}
-	for (i = 0; i < nfiles && rc == 0; i++)
-		rc = imp_file(&im, files[i]);
-	if (rc == 0 && imp_commit(&im) == -1)
+	rc = imp_inserter(im);
+	pthread_join(reader, NULL);
+	if (rc == 0 && imp_commit(im) == -1)
 		rc = -1;
 	if (rc == -1) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	}
 out:
-	rollup_free(im.ru);
-	strmap_free(&im.occ);
-	buf_free(&im.rec.fields);
-	buf_free(&im.rec.payload);
-	buf_free(&im.tags);
-	sqlite3_finalize(im.ins_key);
-	sqlite3_finalize(im.ins_evt);
-	sqlite3_finalize(im.begin);
-	sqlite3_finalize(im.commit);
+	rollup_free(im->ru);
+	EVP_MD_CTX_free(im->md);
+	strmap_free(&im->occ);
+	for (i = 0; i < IMP_RING; i++) {
+		buf_free(&im->slot[i].rec.fields);
+		buf_free(&im->slot[i].rec.payload);
+		buf_free(&im->slot[i].tags);
+	}
+	sqlite3_finalize(im->ins_key);
+	sqlite3_finalize(im->ins_evt);
+	sqlite3_finalize(im->begin);
+	sqlite3_finalize(im->commit);
+	pthread_mutex_destroy(&im->mtx);
+	pthread_cond_destroy(&im->more);
+	pthread_cond_destroy(&im->room);
+	free(im);
 	return rc;
 }

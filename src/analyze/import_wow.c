@@ -213,7 +213,7 @@ imp_parse_wowhoneypot(const char *line, size_t len, struct imp_rec *r, const cha
 	while (p < end && *p != ' ')
 		p++;
 	hlen = (size_t)(p - host);
-	if (p >= end || p[1] != '"')
+	if (p + 1 >= end || p[1] != '"')
 		return -1;
 	p += 2;				/* the request line starts */
 	rest = (size_t)(end - p);

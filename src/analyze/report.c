@@ -163,9 +163,9 @@ rb_rollup(sqlite3 *db, struct rb *b, const char *sensor)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The day before from the rollup table. */
+/* Totals of [start, end) (whole UTC hours) from the rollup table. */
 static int
-rb_prev_rollup(sqlite3 *db, const struct report_day *d, const char *sensor, json_t **kinds,
+rb_totals_rollup(sqlite3 *db, int64_t start, int64_t end, const char *sensor, json_t **kinds,
     int64_t *events, int64_t *sources)
 {
 	sqlite3_stmt	*st;
@@ -181,8 +181,8 @@ rb_prev_rollup(sqlite3 *db, const struct report_day *d, const char *sensor, json
 	    "COUNT(DISTINCT value) FROM rollup WHERE hour >= ?1 AND hour < ?2 "
 	    "AND dim IN (?4, ?5) GROUP BY dim, v", -1, &st, NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_int64(st, 1, d->prev_start / ROLLUP_HOUR_US);
-	sqlite3_bind_int64(st, 2, d->start / ROLLUP_HOUR_US);
+	sqlite3_bind_int64(st, 1, start / ROLLUP_HOUR_US);
+	sqlite3_bind_int64(st, 2, end / ROLLUP_HOUR_US);
 	if (sensor)
 		sqlite3_bind_text(st, 3, sensor, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, RD_SRC);
@@ -209,9 +209,9 @@ rb_prev_rollup(sqlite3 *db, const struct report_day *d, const char *sensor, json
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* The day before: events, sources and per-kind counts. */
+/* Totals of [start, end) from the events: events, sources and per-kind counts. */
 static int
-rb_prev(sqlite3 *db, const struct report_day *d, const char *sensor, json_t **kinds,
+rb_totals_scan(sqlite3 *db, int64_t start, int64_t end, const char *sensor, json_t **kinds,
     int64_t *events, int64_t *sources)
 {
 	sqlite3_stmt	*st;
@@ -225,8 +225,8 @@ rb_prev(sqlite3 *db, const struct report_day *d, const char *sensor, json_t **ki
 	    "SELECT kind, COUNT(*) FROM events WHERE ts >= ?1 AND ts < ?2 GROUP BY kind", -1, &st,
 	    NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_int64(st, 1, d->prev_start);
-	sqlite3_bind_int64(st, 2, d->start);
+	sqlite3_bind_int64(st, 1, start);
+	sqlite3_bind_int64(st, 2, end);
 	if (sensor)
 		sqlite3_bind_text(st, 3, sensor, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -244,8 +244,8 @@ rb_prev(sqlite3 *db, const struct report_day *d, const char *sensor, json_t **ki
 	    "SELECT COUNT(DISTINCT src_ip) FROM events WHERE ts >= ?1 AND ts < ?2", -1, &st,
 	    NULL) != SQLITE_OK)
 		return -1;
-	sqlite3_bind_int64(st, 1, d->prev_start);
-	sqlite3_bind_int64(st, 2, d->start);
+	sqlite3_bind_int64(st, 1, start);
+	sqlite3_bind_int64(st, 2, end);
 	if (sensor)
 		sqlite3_bind_text(st, 3, sensor, -1, SQLITE_STATIC);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -462,6 +462,16 @@ rb_free(struct rb *b)
 	buf_free(&b->tmp);
 }
 
+int
+report_totals(sqlite3 *db, int64_t start, int64_t end, const char *sensor, json_t **kinds,
+    int64_t *events, int64_t *sources)
+{
+	if (getenv("HANIPO_REPORT_SCAN") == NULL && start % ROLLUP_HOUR_US == 0 &&
+	    end % ROLLUP_HOUR_US == 0)
+		return rb_totals_rollup(db, start, end, sensor, kinds, events, sources);
+	return rb_totals_scan(db, start, end, sensor, kinds, events, sources);
+}
+
 json_t *
 report_build(sqlite3 *db, const struct report_day *d, const char *zone_name, const char *sensor,
     const struct report_lookup *lk, char *err, size_t errlen)
@@ -479,8 +489,9 @@ report_build(sqlite3 *db, const struct report_day *d, const char *zone_name, con
 	if (sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	if (rb_aligned(d) ? rb_rollup(db, &b, sensor) == -1 ||
-	    rb_prev_rollup(db, d, sensor, &pk, &pev, &psrc) == -1 :
-	    rb_scan(db, &b, sensor) == -1 || rb_prev(db, d, sensor, &pk, &pev, &psrc) == -1)
+	    rb_totals_rollup(db, d->prev_start, d->start, sensor, &pk, &pev, &psrc) == -1 :
+	    rb_scan(db, &b, sensor) == -1 ||
+	    rb_totals_scan(db, d->prev_start, d->start, sensor, &pk, &pev, &psrc) == -1)
 		goto fail;
 	r = json_object();
 	json_object_set_new(r, "date", json_string(d->date));

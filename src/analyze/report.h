@@ -53,6 +53,14 @@ struct report_lookup {
 json_t	*report_build(sqlite3 *db, const struct report_day *d, const char *zone_name,
 	    const char *sensor, const struct report_lookup *lk, char *err, size_t errlen);
 
+/*
+ * Totals of [start, end) (sensor: one sensor, or NULL): events, distinct sources and a new
+ * object of per-kind counts in *kinds (the caller frees it, also on error). From the rollups when
+ * both ends are whole UTC hours, else from the events. 0, or -1 (sqlite3_errmsg tells).
+ */
+int	report_totals(sqlite3 *db, int64_t start, int64_t end, const char *sensor, json_t **kinds,
+	    int64_t *events, int64_t *sources);
+
 /* Renderers: 0, or -1 on a write error. lang is "ja" or "en". */
 int	report_render_json(FILE *fp, const json_t *r);
 int	report_render_md(FILE *fp, const json_t *r, const char *lang);

@@ -233,7 +233,10 @@ cmd_report(int argc, char **argv)
 	}
 	if (strcmp(sub, "daily") == 0)
 		status = report_daily(db, cfg, &a, zone, fp);
-	else if (feed_write(fp, db, zone, a.lang, a.sensor, (int)a.days, a.link, time_now_us(),
+	else if (rollup_fold(db, err, sizeof(err)) == -1) {
+		fprintf(stderr, "hanipo report: %s\n", err);
+		status = CMD_EXIT_FAIL;
+	} else if (feed_write(fp, db, zone, a.lang, a.sensor, (int)a.days, a.link, time_now_us(),
 	    err, sizeof(err)) == -1) {
 		fprintf(stderr, "hanipo report: %s\n", err);
 		status = CMD_EXIT_FAIL;

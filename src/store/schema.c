@@ -38,7 +38,11 @@ static const char *const migrations[] = {
 	 * fingerprint was seen, and counts per UTC hour, sensor, dimension and value. Both are
 	 * folded in from the events with seq > fold_mark.seq (analyze/rollup.c).
 	 */
-	"CREATE TABLE import_seen (key INTEGER PRIMARY KEY);"
+	"CREATE TABLE import_seen ("		/* time first: logs come in time order */
+	"  ts INTEGER NOT NULL,"		/* the line's time */
+	"  key INTEGER NOT NULL,"		/* 64 bits of its key */
+	"  PRIMARY KEY (ts, key)"
+	") WITHOUT ROWID;"
 	"CREATE TABLE first_seen ("
 	"  what TEXT NOT NULL,"		/* path, sig, fp, src */
 	"  value TEXT NOT NULL,"

@@ -190,6 +190,14 @@ def test_feed(store):
     summary = entries[-1].find("a:summary", ns).text
     assert summary.startswith("Events: 3,")
     assert r.stdout == store.cli("report", "feed", "--tz", "Asia/Tokyo", "--days", "3650").stdout
+    # the rollups and a scan of the events give the same feed, in a half-hour zone too
+    import subprocess
+    for tz in ("Asia/Tokyo", "Asia/Kolkata"):
+        out = [subprocess.run(store.args("report", "feed", "--tz", tz, "--days", "3650"),
+                              capture_output=True, text=True, timeout=60,
+                              env=dict(os.environ, **extra)).stdout
+               for extra in ({}, {"HANIPO_REPORT_SCAN": "1"})]
+        assert out[0] == out[1] and "<entry>" in out[0]
 
 
 def stix_validator(schema_path):
@@ -282,6 +290,7 @@ def test_report_folds_live_events(make_hanipo):
     for path in ("/first", "/second", "/first"):
         request(h.port, build_request("GET", path, headers=[("User-Agent", "probe|`x`")]))
     wait_event(h, "request", count=3)
+    wait_event(h, "close", count=3)     # every event of the three connections is stored
     day = h.events(kind="request")[0]["ts"] // 1000000
     import time as _t
     date = _t.strftime("%Y-%m-%d", _t.gmtime(day))
