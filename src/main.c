@@ -14,7 +14,7 @@ static const struct cmd cmd_table[] = {
 	{ "export",	cmd_export,	"events as JSON lines, CSV, a STIX 2.1 bundle or a blocklist" },
 	{ "verify",	cmd_verify,	"check the event hash chains (and seals) for tampering" },
 	{ "seal",	cmd_seal,	"sign a day's chain digest (Ed25519)" },
-	{ "abuse",	cmd_abuse,	"abuse reports: lookup, plan, render, send, status" },
+	{ "abuse",	cmd_abuse_exec,	"abuse reports: lookup, plan, render, send, status" },
 	{ "classify",	cmd_classify,	"run the signatures over stored events again" },
 	{ "geo",	cmd_geo,	"geo/ASN databases: import ASN ranges, look an address up" },
 	{ "ip",		cmd_ip,		"one source address: profile and timeline" },

@@ -11,7 +11,6 @@
 #include "core/config.h"
 
 /* [abuse] keys: lookups, the reporter's identity, sending. */
-extern const struct config_key abuse_config_keys[];
 
 enum lookup_mode {
 	LOOKUP_CACHED,		/* the cache when fresh, else the network */

@@ -3,6 +3,7 @@
 #define HNP_CMD_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <sqlite3.h>
@@ -98,6 +99,8 @@ int	cmd_import(int argc, char **argv);
 int	cmd_report(int argc, char **argv);
 int	cmd_export(int argc, char **argv);
 int	cmd_abuse(int argc, char **argv);
+/* `hanipo abuse`: executes hanipo-abuse from hanipo's own directory (abuse_exec.c). */
+int	cmd_abuse_exec(int argc, char **argv);
 int	cmd_verify(int argc, char **argv);
 int	cmd_seal(int argc, char **argv);
 int	cmd_classify(int argc, char **argv);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "abuse/lookup.h"
+#include "abuse/keys.h"
 #include "cmd/cmd.h"
 #include "core/timeutil.h"
 #include "store/query.h"
