@@ -11,6 +11,7 @@
 #include "analyze/sig.h"
 #include "cmd/cmd.h"
 #include "store/schema.h"
+#include "store/writelock.h"
 
 static const char import_usage[] =
     "usage: hanipo import --format wowhoneypot|cowrie [--sensor NAME] FILE...\n"
@@ -72,6 +73,7 @@ cmd_import(int argc, char **argv)
 	struct config			*cfg = NULL;
 	struct sigdb			*sigs = NULL;
 	sqlite3				*db = NULL;
+	int				 lockfd = -1;
 	const char			*format = NULL, *sensor = NULL;
 	char				 err[1024], host[256] = "";
 	int				 ch, r, status = CMD_EXIT_USAGE;
@@ -116,6 +118,11 @@ cmd_import(int argc, char **argv)
 		sensor = host;
 	if (sensor == NULL || *sensor == '\0')
 		sensor = "import";
+	/* One writer of events per store: a running daemon (or another import) keeps it. */
+	if ((lockfd = writelock_take(config_get(cfg, "store", "path"), err, sizeof(err))) == -1) {
+		fprintf(stderr, "hanipo import: %s\n", err);
+		goto out;
+	}
 	if ((db = import_open(config_get(cfg, "store", "path"))) == NULL)
 		goto out;
 	sigs = sigdb_load_config(cfg, err, sizeof(err));
@@ -141,6 +148,7 @@ cmd_import(int argc, char **argv)
 out:
 	sigdb_free(sigs);
 	sqlite3_close(db);
+	writelock_release(lockfd);
 	config_free(cfg);
 	return status;
 }

@@ -23,6 +23,7 @@
 #include "store/schema.h"
 #include "store/sink.h"
 #include "store/store.h"
+#include "store/writelock.h"
 
 static int
 store_check_sync(const char *v, char *why, size_t whylen)
@@ -100,6 +101,7 @@ struct store {
 	int64_t			 last_handled;	/* seq handled (committed or failed) */
 	int			 stop;
 	atomic_int		 reopen;
+	int			 lockfd;	/* the store's writer lock (writelock.c) */
 	_Atomic int64_t		 committed;
 
 	struct evt		*local_head, *local_tail;	/* loop thread: not yet handed over */
@@ -442,6 +444,10 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 
 	/* No global allocation statistics: they take a mutex on every SQLite allocation. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if ((s->lockfd = writelock_take(path, err, errlen)) == -1) {
+		free(s);
+		return NULL;
+	}
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: [store] path: cannot open %s: %s",
@@ -518,6 +524,7 @@ fail:
 	sqlite3_finalize(s->begin);
 	sqlite3_finalize(s->commit);
 	sqlite3_close(s->db);
+	writelock_release(s->lockfd);
 	free(s);
 	return NULL;
 }
@@ -637,5 +644,6 @@ store_close(struct store *s)
 	pthread_cond_destroy(&s->cond);
 	pthread_cond_destroy(&s->progress);
 	pthread_cond_destroy(&s->ckpt_cond);
+	writelock_release(s->lockfd);
 	free(s);
 }
