@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from abuse_servers import RDAP, RdapServer, WhoisServer
+from conftest import FAKETIME_UNDER_ASAN
 
 JP = "2001:240:10c:1::ca20:9d1d"
 # What JPNIC's whois would answer in English for that network (its real format, 2022+ [Abuse]).
@@ -119,6 +120,7 @@ def test_bad_abuse_keys_name_the_line(make_hanipo):
     assert r.returncode == 2 and f"{h.config}:{line}:" in r.stderr, r.stderr
 
 
+@FAKETIME_UNDER_ASAN
 def test_cache_expires(make_hanipo, servers):
     import subprocess
     from conftest import scaled

@@ -3,7 +3,7 @@ of an event row edited in the SQLite file makes it fail and name that event; `ha
 day's digest (day taken from libc's clock: faketime moves it) and `verify --seal` checks it."""
 import subprocess
 
-from conftest import build_request, request, scaled
+from conftest import FAKETIME_UNDER_ASAN, build_request, request, scaled
 
 MARK = b"TamperMarker-7f3a"
 
@@ -76,6 +76,7 @@ def test_verify_detects_removed_and_forged_rows(make_hanipo):
     assert rows[3][1] in r.stdout or rows[2][1] in r.stdout
 
 
+@FAKETIME_UNDER_ASAN
 def test_seal_and_verify_seal_under_faketime(make_hanipo):
     h = make_hanipo()
     h.overrides.append(f"seal.key={h.dir / 'seal.key'}")
