@@ -29,7 +29,6 @@ struct chain {
 	struct chain_link *l;
 	size_t		 n;
 	sqlite3_stmt	*ins;
-	EVP_MD_CTX	*md;
 	struct buf	 enc;		/* a row's encoding, reused */
 };
 
@@ -103,13 +102,10 @@ chain_leaf(const struct chain_row *r, uint8_t out[CHAIN_HASH_LEN])
 }
 
 static void
-chain_link_hash(EVP_MD_CTX *md, const uint8_t prev[CHAIN_HASH_LEN], const uint8_t *leaves,
-    size_t len, uint8_t out[CHAIN_HASH_LEN])
+chain_link_hash(const uint8_t prev[CHAIN_HASH_LEN], const uint8_t *leaves, size_t len,
+    uint8_t out[CHAIN_HASH_LEN])
 {
-	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
-	EVP_DigestUpdate(md, prev, CHAIN_HASH_LEN);
-	EVP_DigestUpdate(md, leaves, len);
-	EVP_DigestFinal_ex(md, out, NULL);
+	digest_sha256_pair(prev, CHAIN_HASH_LEN, leaves, len, out);
 }
 
 void
@@ -165,7 +161,6 @@ chain_open(sqlite3 *db, char *err, size_t errlen)
 	sqlite3_stmt	*st;
 	struct chain_link *l;
 
-	c->md = EVP_MD_CTX_new();
 	buf_init(&c->enc, CHAIN_MAX_ENC);
 	if (sqlite3_prepare_v2(db, "SELECT sensor, hash FROM chain WHERE seq IN "
 	    "(SELECT max(seq) FROM chain GROUP BY sensor)", -1, &st, NULL) != SQLITE_OK)
@@ -198,7 +193,6 @@ chain_free(struct chain *c)
 	}
 	free(c->l);
 	sqlite3_finalize(c->ins);
-	EVP_MD_CTX_free(c->md);
 	buf_free(&c->enc);
 	free(c);
 }
@@ -240,7 +234,7 @@ chain_write(struct chain *c, sqlite3 *db, int64_t now_us)
 		l = &c->l[i];
 		if (l->n == 0)
 			continue;
-		chain_link_hash(c->md, l->last, l->leaves.data, l->leaves.len, l->next);
+		chain_link_hash(l->last, l->leaves.data, l->leaves.len, l->next);
 		chain_hex(l->last, CHAIN_HASH_LEN, prev);
 		chain_hex(l->next, CHAIN_HASH_LEN, hash);
 		sqlite3_bind_text(c->ins, 1, l->sensor, -1, SQLITE_STATIC);
@@ -330,7 +324,7 @@ payload_ok(const struct chain_row *r)
 
 /* One sensor's chain against its events. */
 static int
-verify_sensor(sqlite3 *db, EVP_MD_CTX *md, struct buf *enc, const char *sensor,
+verify_sensor(sqlite3 *db, struct buf *enc, const char *sensor,
     struct chain_report *rep)
 {
 	sqlite3_stmt	*links = NULL, *evs = NULL;
@@ -396,7 +390,7 @@ verify_sensor(sqlite3 *db, EVP_MD_CTX *md, struct buf *enc, const char *sensor,
 		}
 		if (bad)
 			break;
-		chain_link_hash(md, prev, leaves, (size_t)n * CHAIN_HASH_LEN, h);
+		chain_link_hash(prev, leaves, (size_t)n * CHAIN_HASH_LEN, h);
 		if (unhex((const char *)sqlite3_column_text(links, 4), stored, CHAIN_HASH_LEN) ==
 		    -1 || memcmp(h, stored, CHAIN_HASH_LEN) != 0) {
 			broken(rep, r.seq, r.id, "a chain link's hash was altered", sensor);
@@ -419,7 +413,6 @@ int
 chain_verify(sqlite3 *db, struct chain_report *rep, char *err, size_t errlen)
 {
 	sqlite3_stmt	*st;
-	EVP_MD_CTX	*md;
 	struct buf	 enc;
 	char		*sensor;
 	int		 rc = 0;
@@ -434,15 +427,13 @@ chain_verify(sqlite3 *db, struct chain_report *rep, char *err, size_t errlen)
 		buf_free(&enc);
 		return -1;
 	}
-	md = EVP_MD_CTX_new();
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
 		sensor = xstrdup((const char *)sqlite3_column_text(st, 0));
 		rep->sensors++;
-		rc = verify_sensor(db, md, &enc, sensor, rep);
+		rc = verify_sensor(db, &enc, sensor, rep);
 		free(sensor);
 	}
 	sqlite3_finalize(st);
-	EVP_MD_CTX_free(md);
 	buf_free(&enc);
 	if (rc == -1)
 		snprintf(err, errlen, "verify: %s", sqlite3_errmsg(db));
