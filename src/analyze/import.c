@@ -326,7 +326,7 @@ imp_line(struct importer *im, char *line, size_t len)
 	r->sensor[0] = '\0';
 	r->session_key[0] = '\0';
 	r->src_port = r->dst_port = 0;
-	strcpy(r->dst_ip, "");
+	r->dst_ip[0] = '\0';
 	memcpy(r->last_ts_text, im->tscache.last_ts_text, sizeof(r->last_ts_text));
 	r->last_ts_cache = im->tscache.last_ts_cache;
 	if (im->parse(line, len, r, &why) == -1) {

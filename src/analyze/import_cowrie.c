@@ -42,7 +42,7 @@ cw_ip(const char *s, char *out)
 	if (s == NULL || strlen(s) >= EVT_IP_LEN ||
 	    (inet_pton(AF_INET, s, &a) != 1 && inet_pton(AF_INET6, s, &a) != 1))
 		return -1;
-	strcpy(out, s);
+	memcpy(out, s, strlen(s) + 1);
 	return 0;
 }
 
@@ -119,7 +119,7 @@ imp_parse_cowrie(const char *line, size_t len, struct imp_rec *r, const char **w
 		goto out;
 	}
 	if (cw_ip(cw_str(o, "dst_ip"), r->dst_ip) == -1)
-		strcpy(r->dst_ip, "");
+		r->dst_ip[0] = '\0';
 	if (json_is_integer(v = json_object_get(o, "src_port")) &&
 	    json_integer_value(v) >= 0 && json_integer_value(v) < 65536)
 		r->src_port = (int)json_integer_value(v);
@@ -130,7 +130,7 @@ imp_parse_cowrie(const char *line, size_t len, struct imp_rec *r, const char **w
 	r->proto = s != NULL && strcmp(s, "telnet") == 0 ? "telnet" : "ssh";
 	if ((s = cw_str(o, "sensor")) != NULL && *s != '\0' && strlen(s) < sizeof(r->sensor) &&
 	    strcspn(s, "\r\n\t") == strlen(s))
-		strcpy(r->sensor, s);
+		snprintf(r->sensor, sizeof(r->sensor), "%s", s);
 	if ((s = cw_str(o, "session")) != NULL && strlen(s) < sizeof(r->session_key) - 8)
 		snprintf(r->session_key, sizeof(r->session_key), "cowrie:%s", s);
 	jsonw_init(&w, &r->fields);

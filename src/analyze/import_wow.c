@@ -257,7 +257,7 @@ imp_parse_wowhoneypot(const char *line, size_t len, struct imp_rec *r, const cha
 			memcpy(tmp, host, (size_t)(colon - host));
 			tmp[colon - host] = '\0';
 			if (inet_pton(AF_INET, tmp, &a6) == 1)
-				strcpy(r->dst_ip, tmp);
+				memcpy(r->dst_ip, tmp, (size_t)(colon - host) + 1);
 		}
 	}
 	wow_fields(r, p, rest - 1, host, hlen, st, rule, rulelen);

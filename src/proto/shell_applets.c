@@ -602,11 +602,11 @@ ap_head(ARGS)
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
-			n = atol(argv[++i]);
+			n = strtol(argv[++i], NULL, 10);
 		else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
-			bytes = atol(argv[++i]);
+			bytes = strtol(argv[++i], NULL, 10);
 		else if (argv[i][0] == '-' && argv[i][1] >= '0' && argv[i][1] <= '9')
-			n = atol(argv[i] + 1);
+			n = strtol(argv[i] + 1, NULL, 10);
 		else
 			file = argv[i];
 	}
@@ -722,6 +722,7 @@ ap_cp(ARGS)
 	char		 src[HNP_SHELL_MAX_PATH + 1], dst[HNP_SHELL_MAX_PATH + 1];
 	const char	*ops[2], *why = NULL, *base;
 	struct buf	 b;
+	size_t		 len;
 	int		 st = 0;
 	int		 mv = strcmp(argv[0], "mv") == 0 || strstr(argv[0], "/mv") != NULL;
 
@@ -738,11 +739,10 @@ ap_cp(ARGS)
 	}
 	if (shell_path(sh, ops[1], dst) == 0 && shell_is_dir(sh, dst)) {
 		base = strrchr(src, '/') + 1;
-		if (strlen(dst) + 1 + strlen(base) <= HNP_SHELL_MAX_PATH) {
-			if (strcmp(dst, "/") != 0)
-				strcat(dst, "/");
-			strcat(dst, base);
-		}
+		len = strlen(dst);
+		if (len + 1 + strlen(base) <= HNP_SHELL_MAX_PATH)
+			snprintf(dst + len, HNP_SHELL_MAX_PATH + 1 - len, "%s%s",
+			    strcmp(dst, "/") != 0 ? "/" : "", base);
 	}
 	if (shell_path(sh, ops[1], dst) == -1 ||
 	    shell_file_write(sh, dst, b.data, b.len, 0, &why) == -1) {
@@ -828,7 +828,7 @@ static int
 ap_exit(ARGS)
 {
 	(void)ctx;
-	shell_leave(sh, argc > 1 ? atoi(argv[1]) & 0xff : sh->status);
+	shell_leave(sh, argc > 1 ? (int)(strtol(argv[1], NULL, 10) & 0xff) : sh->status);
 	return sh->status;
 }
 

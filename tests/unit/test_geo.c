@@ -48,7 +48,7 @@ parse_net(const char *s, uint8_t a[16], int *plen, char *first, size_t flen)
 	if ((slash = strchr(buf, '/')) == NULL)
 		return -1;
 	*slash = '\0';
-	*plen = atoi(slash + 1);
+	*plen = (int)strtol(slash + 1, NULL, 10);
 	snprintf(first, flen, "%s", buf);
 	memset(a, 0, 16);
 	if (inet_pton(AF_INET, buf, &v4) == 1) {
