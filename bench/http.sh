@@ -16,7 +16,6 @@ command -v wrk >/dev/null || { echo "http.sh: wrk missing (make deps-test)" >&2;
 [ -x "$HANIPO" ] && [ -x "$REF" ] || { echo "http.sh: build first (make)" >&2; exit 2; }
 . bench/common.sh
 rps() { awk '/Requests\/sec/ {print $2}'; }
-rss_kb() { awk '/VmRSS/ {print $2}' /proc/"$1"/status; }
 
 # Two layouts, each with both servers started the same way, so each ratio compares like with like:
 #   shared: servers and wrk share every core (the total CPU cost of a connection decides);

@@ -11,12 +11,8 @@ ART=${ART:-data/art}
 LIMIT_KB=$((16 * 1024))
 [ -x "$HANIPO" ] || { echo "rss.sh: build first (make)" >&2; exit 2; }
 
-TMP=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
+. bench/common.sh
 
-free_port() { /usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 # A first port whose next $1 ports are all free.
 free_range() {
 	/usr/bin/python3 - "$1" <<'PY'
@@ -35,8 +31,6 @@ for _ in range(500):
         for s in socks: s.close()
 PY
 }
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-rss_kb() { awk '/VmRSS/ {print $2}' /proc/"$1"/status; }
 poke() { /usr/bin/python3 -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)

@@ -13,14 +13,8 @@ REF=$BUILD/bench/ssh_ref
 command -v hydra >/dev/null || { echo "ssh.sh: hydra missing (make deps-test)" >&2; exit 2; }
 [ -x "$HANIPO" ] && [ -x "$REF" ] || { echo "ssh.sh: build first (make)" >&2; exit 2; }
 
-TMP=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
+. bench/common.sh
 
-free_port() { /usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-rss_kb() { awk '/VmRSS/ {print $2}' /proc/"$1"/status; }
 
 seq -f "pw%g" 1 "$N" > "$TMP/pw"
 echo "nobody:never-tried" > "$TMP/creds"

@@ -13,15 +13,9 @@ HANIPO=$BUILD/hanipo
 ART=${ART:-data/art}
 command -v wrk >/dev/null || { echo "syn.sh: wrk missing (make deps-test)" >&2; exit 2; }
 [ -x "$HANIPO" ] || { echo "syn.sh: build first (make)" >&2; exit 2; }
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+. bench/common.sh
 
-TMP=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
 
-free_port() { /usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
 ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
 HZ=$(getconf CLK_TCK)
 
