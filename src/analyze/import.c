@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 #include <zlib.h>
 
+#include "core/hex.h"
 #include "analyze/import.h"
 #include "analyze/rollup.h"
 #include "analyze/sig.h"
@@ -69,19 +70,6 @@ imp_sha256(const void *p, size_t len, uint8_t out[32])
 	unsigned int	 n = 32;
 
 	EVP_Digest(p, len, out, &n, EVP_sha256(), NULL);
-}
-
-static void
-imp_hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[p[i] >> 4];
-		out[2 * i + 1] = hex[p[i] & 15];
-	}
-	out[2 * n] = '\0';
 }
 
 static void
@@ -256,7 +244,7 @@ imp_insert(struct importer *im, struct imp_slot *sl)
 		sqlite3_bind_text(st, 11, "{}", 2, SQLITE_STATIC);
 	if (r->payload.len > 0) {
 		imp_sha256(r->payload.data, r->payload.len, d);
-		imp_hex(d, 32, sha);
+		hex_encode(d, 32, sha);
 		sqlite3_bind_blob(st, 12, r->payload.data, (int)r->payload.len, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 13, (int64_t)(r->payload_total > r->payload.len ?
 		    r->payload_total : r->payload.len));

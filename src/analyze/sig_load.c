@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/hex.h"
 #include "analyze/sig_impl.h"
 #include "core/xmalloc.h"
 
@@ -69,18 +70,6 @@ sp_words(char *s, char **w, size_t max, size_t *n)
 	}
 }
 
-static int
-sp_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes a value word's escapes (\\ \s \t \r \n \0 \xHH) into a new string; -1 on a bad one. */
 static int
 sp_unescape(const char *w, char **out, size_t *outlen)
@@ -102,7 +91,7 @@ sp_unescape(const char *w, char **out, size_t *outlen)
 		case 'n': d[o++] = '\n'; break;
 		case '0': d[o++] = '\0'; break;
 		case 'x':
-			if (i + 2 >= n || (h = sp_hex(w[i + 1])) < 0 || (l = sp_hex(w[i + 2])) < 0)
+			if (i + 2 >= n || (h = hex_value((unsigned char)w[i + 1])) < 0 || (l = hex_value((unsigned char)w[i + 2])) < 0)
 				goto bad;
 			d[o++] = (char)(h << 4 | l);
 			i += 2;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "analyze/sig_impl.h"
 #include "core/buf.h"
 #include "core/evt.h"
@@ -266,17 +267,6 @@ sm_head(struct sig_view *v)
 	sm_set_str(v, &v->fixed[SF_HEADERS], (const char *)nl + 1, (size_t)(e - nl - 1));
 }
 
-static int
-sm_hex(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 static void
 sm_decoded_uri(struct sig_view *v, struct sig_val *sv)
 {
@@ -305,8 +295,8 @@ sm_decoded_uri(struct sig_view *v, struct sig_val *sv)
 		c = v->scratch.data[start + i];
 		if (c == '+')
 			c = ' ';
-		else if (c == '%' && i + 2 < n && (h = sm_hex(v->scratch.data[start + i + 1])) >= 0 &&
-		    (l = sm_hex(v->scratch.data[start + i + 2])) >= 0) {
+		else if (c == '%' && i + 2 < n && (h = hex_value(v->scratch.data[start + i + 1])) >= 0 &&
+		    (l = hex_value(v->scratch.data[start + i + 2])) >= 0) {
 			c = (uint8_t)(h << 4 | l);
 			i += 2;
 		}

@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
+#include "core/hex.h"
 #include "core/buf.h"
 #include "core/digest.h"
 #include "core/jsonw.h"
@@ -82,18 +83,12 @@ evt_set_payload(struct evt *ev, const void *p, size_t len, uint64_t total)
 void
 evt_hash(struct evt *ev)
 {
-	static const char	 hex[] = "0123456789abcdef";
 	uint8_t			 md[SHA256_DIGEST_LENGTH];
-	unsigned int		 i;
 
 	if (ev->payload == NULL || ev->payload_sha256[0] != '\0')
 		return;
 	digest_sha256(ev->payload, ev->payload_len, md);
-	for (i = 0; i < SHA256_DIGEST_LENGTH; i++) {
-		ev->payload_sha256[2 * i] = hex[md[i] >> 4];
-		ev->payload_sha256[2 * i + 1] = hex[md[i] & 15];
-	}
-	ev->payload_sha256[64] = '\0';
+	hex_encode(md, sizeof(md), ev->payload_sha256);
 }
 
 void

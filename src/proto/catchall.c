@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "core/buf.h"
 #include "core/jsonw.h"
 #include "core/limits.h"
@@ -62,18 +63,6 @@ struct catchall_ctx {
 
 static struct buf	 catchall_fields;	/* loop thread only */
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes C escapes of v into out (at most max bytes). Length, or -1 with why. */
 static long
 catchall_unescape(const char *v, uint8_t *out, size_t max, char *why, size_t whylen)
@@ -90,7 +79,7 @@ catchall_unescape(const char *v, uint8_t *out, size_t max, char *why, size_t why
 			case 't': c = '\t'; break;
 			case '\\': c = '\\'; break;
 			case 'x':
-				if ((h = hexval(v[0])) < 0 || (l = hexval(v[1])) < 0)
+				if ((h = hex_value((unsigned char)v[0])) < 0 || (l = hex_value((unsigned char)v[1])) < 0)
 					goto bad;
 				c = h << 4 | l;
 				v += 2;

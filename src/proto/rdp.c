@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "core/buf.h"
 #include "core/jsonw.h"
 #include "core/limits.h"
@@ -124,12 +125,11 @@ static void
 rdp_request(struct session *s, struct rdp_state *st, const struct rdp_cr *cr,
     const uint8_t *in)
 {
-	static const char	 hex[] = "0123456789abcdef";
 	struct jsonw		 w;
 	struct evt		*ev;
 	uint8_t			 cc[19];
 	char			 corr[33];
-	size_t			 n, i;
+	size_t			 n;
 	int			 sel, fail;
 	int64_t			 seq;
 
@@ -151,11 +151,7 @@ rdp_request(struct session *s, struct rdp_state *st, const struct rdp_cr *cr,
 		jsonw_int(&w, cr->neg_flags);
 	}
 	if (cr->has_correlation) {
-		for (i = 0; i < 16; i++) {
-			corr[2 * i] = hex[cr->correlation[i] >> 4];
-			corr[2 * i + 1] = hex[cr->correlation[i] & 15];
-		}
-		corr[32] = '\0';
+		hex_encode(cr->correlation, 16, corr);
 		jsonw_key(&w, "correlation_id");
 		jsonw_str(&w, corr);
 	}

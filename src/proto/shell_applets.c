@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/hex.h"
 #include "core/buf.h"
 #include "proto/shell_impl.h"
 
@@ -43,18 +44,6 @@ ap_false(ARGS)
 	return 1;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Appends s with echo -e escapes decoded; returns 1 when \c stopped the output. */
 static int
 echo_escapes(struct buf *b, const char *s)
@@ -80,7 +69,7 @@ echo_escapes(struct buf *b, const char *s)
 		case '\\': ch = '\\'; break;
 		case 'c': return 1;
 		case 'x':
-			for (v = 0, k = 0; k < 2 && (d = hexval((unsigned char)s[1])) >= 0; k++, s++)
+			for (v = 0, k = 0; k < 2 && (d = hex_value((unsigned char)s[1])) >= 0; k++, s++)
 				v = v * 16 + d;
 			if (k == 0) {
 				buf_append_some(b, "\\x", 2);

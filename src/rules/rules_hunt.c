@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "rules/rules_impl.h"
 
 #define HUNT_MAX_URLS		64	/* reported per call */
@@ -668,15 +669,6 @@ hunt_rules(struct hunt *h, const struct rules *r)
 	pcre2_match_data_free(md);
 }
 
-static int
-hexval(uint8_t c)
-{
-	if (is_digit(c))
-		return c - '0';
-	c = lower(c);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /*
  * Hunting; see rules.h. The text is percent-decoded once ('+' stays '+', as WOWHoneypot does;
  * a '+' is read as a space only where it separates command arguments). url points to a
@@ -694,8 +686,8 @@ rules_hunt(const struct rules *r, const uint8_t *text, size_t len, rules_hunt_cb
 	if (text == NULL || len == 0 || cb == NULL || (d = malloc(len)) == NULL)
 		return 0;
 	for (i = j = 0; i < len; i++) {
-		if (text[i] == '%' && len - i > 2 && (hi = hexval(text[i + 1])) >= 0 &&
-		    (lo = hexval(text[i + 2])) >= 0) {
+		if (text[i] == '%' && len - i > 2 && (hi = hex_value(text[i + 1])) >= 0 &&
+		    (lo = hex_value(text[i + 2])) >= 0) {
 			d[j++] = (uint8_t)(hi << 4 | lo);
 			i += 2;
 		} else

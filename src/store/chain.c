@@ -12,6 +12,7 @@
 
 #include "core/buf.h"
 #include "core/digest.h"
+#include "core/hex.h"
 #include "core/limits.h"
 #include "core/xmalloc.h"
 #include "store/chain.h"
@@ -108,37 +109,6 @@ chain_link_hash(const uint8_t prev[CHAIN_HASH_LEN], const uint8_t *leaves, size_
 	digest_sha256_pair(prev, CHAIN_HASH_LEN, leaves, len, out);
 }
 
-void
-chain_hex(const uint8_t *h, size_t n, char *out)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t		 i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = hex[h[i] >> 4];
-		out[2 * i + 1] = hex[h[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int
-unhex(const char *s, uint8_t *out, size_t n)
-{
-	size_t	 i;
-	int	 hi, lo;
-
-	if (s == NULL || strlen(s) != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		hi = s[2 * i] <= '9' ? s[2 * i] - '0' : s[2 * i] - 'a' + 10;
-		lo = s[2 * i + 1] <= '9' ? s[2 * i + 1] - '0' : s[2 * i + 1] - 'a' + 10;
-		if (hi < 0 || hi > 15 || lo < 0 || lo > 15)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 static struct chain_link *
 chain_find(struct chain *c, const char *sensor)
 {
@@ -167,7 +137,7 @@ chain_open(sqlite3 *db, char *err, size_t errlen)
 		goto fail;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		l = chain_find(c, (const char *)sqlite3_column_text(st, 0));
-		unhex((const char *)sqlite3_column_text(st, 1), l->last, CHAIN_HASH_LEN);
+		hex_decode((const char *)sqlite3_column_text(st, 1), l->last, CHAIN_HASH_LEN);
 	}
 	sqlite3_finalize(st);
 	if (sqlite3_prepare_v2(db, "INSERT INTO chain (sensor, first_seq, last_seq, events, ts, "
@@ -235,8 +205,8 @@ chain_write(struct chain *c, sqlite3 *db, int64_t now_us)
 		if (l->n == 0)
 			continue;
 		chain_link_hash(l->last, l->leaves.data, l->leaves.len, l->next);
-		chain_hex(l->last, CHAIN_HASH_LEN, prev);
-		chain_hex(l->next, CHAIN_HASH_LEN, hash);
+		hex_encode(l->last, CHAIN_HASH_LEN, prev);
+		hex_encode(l->next, CHAIN_HASH_LEN, hash);
 		sqlite3_bind_text(c->ins, 1, l->sensor, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(c->ins, 2, l->first_seq);
 		sqlite3_bind_int64(c->ins, 3, l->last_seq);
@@ -318,7 +288,7 @@ payload_ok(const struct chain_row *r)
 	if (r->payload == NULL)
 		return r->payload_sha256 == NULL || *r->payload_sha256 == '\0';
 	digest_sha256(r->payload, r->payload_len, h);
-	chain_hex(h, CHAIN_HASH_LEN, hex);
+	hex_encode(h, CHAIN_HASH_LEN, hex);
 	return r->payload_sha256 != NULL && strcmp(hex, r->payload_sha256) == 0;
 }
 
@@ -353,7 +323,7 @@ verify_sensor(sqlite3 *db, struct buf *enc, const char *sensor,
 			first = sqlite3_column_int64(links, 0);
 			sqlite3_bind_int64(evs, 2, first);
 		}
-		if (unhex((const char *)sqlite3_column_text(links, 3), stored, CHAIN_HASH_LEN) ==
+		if (hex_decode((const char *)sqlite3_column_text(links, 3), stored, CHAIN_HASH_LEN) ==
 		    -1 || memcmp(stored, prev, CHAIN_HASH_LEN) != 0 || n <= 0 ||
 		    sqlite3_column_bytes(links, 5) != n * CHAIN_HASH_LEN) {
 			erc = sqlite3_step(evs);
@@ -391,7 +361,7 @@ verify_sensor(sqlite3 *db, struct buf *enc, const char *sensor,
 		if (bad)
 			break;
 		chain_link_hash(prev, leaves, (size_t)n * CHAIN_HASH_LEN, h);
-		if (unhex((const char *)sqlite3_column_text(links, 4), stored, CHAIN_HASH_LEN) ==
+		if (hex_decode((const char *)sqlite3_column_text(links, 4), stored, CHAIN_HASH_LEN) ==
 		    -1 || memcmp(h, stored, CHAIN_HASH_LEN) != 0) {
 			broken(rep, r.seq, r.id, "a chain link's hash was altered", sensor);
 			bad = 1;
@@ -483,6 +453,6 @@ chain_digest(sqlite3 *db, int64_t until_us, char out[CHAIN_HEX_LEN], int64_t *ns
 		snprintf(err, errlen, "digest: %s", sqlite3_errmsg(db));
 		return -1;
 	}
-	chain_hex(h, CHAIN_HASH_LEN, out);
+	hex_encode(h, CHAIN_HASH_LEN, out);
 	return 0;
 }

@@ -48,7 +48,6 @@ void	chain_committed(struct chain *c);
 
 /* The hash of one row (SHA-256 over a length-prefixed encoding of its columns but tags). */
 void	chain_leaf(const struct chain_row *r, uint8_t out[CHAIN_HASH_LEN]);
-void	chain_hex(const uint8_t *h, size_t n, char *out);
 
 struct chain_report {
 	int64_t		 events, links, sensors;

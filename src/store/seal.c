@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "core/hex.h"
 #include "store/chain.h"
 #include "store/seal.h"
 
@@ -133,7 +134,7 @@ pub_hex(EVP_PKEY *k, char *out)
 
 	if (EVP_PKEY_get_raw_public_key(k, raw, &n) != 1 || n != 32)
 		return -1;
-	chain_hex(raw, 32, out);
+	hex_encode(raw, 32, out);
 	return 0;
 }
 

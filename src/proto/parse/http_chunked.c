@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "proto/parse/http_req.h"
 
 #define CHUNK_MAX	((uint64_t)1 << 40)	/* largest chunk size accepted */
@@ -24,18 +25,6 @@ enum {
 	S_DONE,
 	S_ERROR
 };
-
-static int
-hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Resets c for a new body. */
 void
@@ -103,7 +92,7 @@ http_chunked_feed(struct http_chunked *c, const uint8_t *in, size_t len, uint8_t
 				c->state = S_ERROR;
 				break;
 			}
-			if ((d = hexval(b)) >= 0) {
+			if ((d = hex_value(b)) >= 0) {
 				if (c->state == S_SIZE0)
 					c->chunk_left = 0;
 				c->chunk_left = c->chunk_left * 16 + (uint64_t)d;
