@@ -50,6 +50,12 @@ run_emit(void *arg, struct evt *ev)
 }
 
 static void
+run_wait(void *arg, int64_t seq)
+{
+	store_wait(arg, seq);
+}
+
+static void
 run_committed(int64_t committed, void *arg)
 {
 	session_committed(committed);
@@ -237,6 +243,7 @@ cmd_run(int argc, char **argv)
 		goto out;
 	}
 	session_env.emit = run_emit;
+	session_env.wait = run_wait;
 	session_env.emit_arg = rc.store;
 	session_env.committed = store_committed(rc.store);
 	/* Fingerprint names; the SYN of every connection when asked (listeners save it). */

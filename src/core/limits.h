@@ -75,6 +75,8 @@
 #define HNP_MAX_QUEUED_EVENTS		200000	/* events waiting for the writer */
 #define HNP_MAX_QUEUED_BYTES		(128 * 1024 * 1024)	/* their payloads */
 #define HNP_MAX_BATCH_EVENTS		4096	/* events per transaction */
+#define HNP_LAZY_COMMIT_MS		10	/* events no reply waits for wait this long */
+#define HNP_LAZY_COMMIT_EVENTS		256	/* ... or until this many are pending */
 
 /* Config files. */
 #define HNP_MAX_CONFIG_VALUE		4096

@@ -434,6 +434,8 @@ session_reply_raw(struct session *s, int64_t seq, const void *data, size_t len)
 		TAILQ_INSERT_TAIL(&sessions_waiting, s, waiting);
 		s->is_waiting = 1;
 	}
+	if (session_env.wait != NULL)
+		session_env.wait(session_env.emit_arg, s->wait_seq);
 	return 0;
 }
 

@@ -55,6 +55,8 @@ struct session_env {
 	const char		*sensor;	/* [sensor] name */
 	/* Queues an event for storage; returns its sequence number, or -1 if it was dropped. */
 	int64_t			(*emit)(void *arg, struct evt *ev);
+	/* A reply now waits for event seq to be committed (may be NULL). */
+	void			(*wait)(void *arg, int64_t seq);
 	void			*emit_arg;
 	int64_t			 committed;	/* highest durable sequence number */
 	unsigned		 max_conn, max_per_source;

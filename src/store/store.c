@@ -1,7 +1,15 @@
 /*
- * store.c - the writer thread: events queue up from the event loop, the thread commits them to
- * SQLite in one transaction per batch (group commit, WAL), tells the loop how far it got (so gated
- * replies can go out), then hands the batch to the other sinks.
+ * store.c - group commit: events queue up from the event loop and are committed to SQLite in one
+ * transaction per batch (WAL), then handed to the other sinks; the loop learns how far the store
+ * got, so gated replies can go out.
+ *
+ * When a batch is due: at the end of a loop turn in which a reply started waiting for one of its
+ * events, or HNP_LAZY_COMMIT_MS after the first event no reply waits for (connect, close, ...), or
+ * once HNP_LAZY_COMMIT_EVENTS are pending. Who commits it: the loop thread itself, at the end of
+ * its turn, when the writer thread is idle and [store] sync is normal (writing to the WAL is then
+ * a few pwrite()s to the page cache, and fsyncs belong to the checkpointer), as Redis writes its
+ * AOF before the loop sleeps; else, or when that commit would have to wait for a lock (another
+ * process writing the store), the writer thread, which retries and never stalls the loop.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -77,6 +85,7 @@ const struct config_key store_config_keys[] = {
 
 static const struct sink_ops *const store_sinks[] = { &sink_accesslog, &sink_jsonl };
 #define NSINKS	(sizeof(store_sinks) / sizeof(store_sinks[0]))
+#define STORE_BUSY_MS	10000	/* the writer waits this long for another process's write lock */
 
 struct store {
 	sqlite3			*db;
@@ -87,6 +96,8 @@ struct store {
 	void			*sink_state[NSINKS];
 
 	pthread_t		 thread;
+	int			 writer_busy;	/* under mtx: a thread owns the db for a batch */
+	int			 inline_ok;	/* the loop may commit itself (sync normal) */
 	pthread_t		 ckpt_thread;	/* checkpoints the WAL off the commit path */
 	sqlite3			*ckpt_db;
 	pthread_mutex_t		 mtx;
@@ -107,6 +118,9 @@ struct store {
 	struct evt		*local_head, *local_tail;	/* loop thread: not yet handed over */
 	size_t			 local_n;
 	struct event		*handoff_ev;	/* lowest priority: runs at the end of a loop turn */
+	struct event		*lazy_ev;	/* commits what no reply waits for, a little later */
+	int			 lazy_armed;
+	int64_t			 want;		/* loop thread: the highest seq a reply waits for */
 	struct event		*notify_ev;
 	store_notify_cb		 notify_cb;
 	void			*notify_arg;
@@ -216,9 +230,9 @@ store_run(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Commits one batch; on failure retries until it works or the store is stopping. */
+/* Commits one batch; on failure retries (at most max times) until it works. */
 static int
-store_commit(struct store *s, struct evt *batch)
+store_commit(struct store *s, struct evt *batch, int max)
 {
 	struct evt	*ev;
 	int			 tries;
@@ -236,19 +250,21 @@ store_commit(struct store *s, struct evt *batch)
 			}
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		}
-		log_error("store: commit failed: %s (try %d)", sqlite3_errmsg(s->db), tries + 1);
-		if (tries >= 50)
+		if (tries + 1 >= max)
 			return -1;
+		log_error("store: commit failed: %s (try %d)", sqlite3_errmsg(s->db), tries + 1);
 		usleep(100000);
 	}
 }
+
+static void store_sinks_append(struct store *, struct evt *, size_t);
 
 static void *
 store_thread(void *arg)
 {
 	struct store		*s = arg;
-	struct evt		*batch, *ev, *next, *vec[HNP_MAX_BATCH_EVENTS];
-	size_t			 n, i, k, nold;
+	struct evt		*batch, *ev, *next;
+	size_t			 n, k, nold;
 	store_classify_cb	 cls_fn;
 	void			*cls_arg, *old_arg[8];
 	void			(*old_free[8])(void *);
@@ -256,7 +272,7 @@ store_thread(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&s->mtx);
-		while (s->head == NULL && !s->stop && s->nold == 0)
+		while (s->writer_busy || (s->head == NULL && !s->stop && s->nold == 0))
 			pthread_cond_wait(&s->cond, &s->mtx);
 		if (s->head == NULL && s->nold > 0) {
 			/* Replaced classifiers, no batch: nothing of ours uses them now. */
@@ -294,6 +310,7 @@ store_thread(void *arg)
 		memcpy(old_arg, s->old_arg, nold * sizeof(old_arg[0]));
 		memcpy(old_free, s->old_free, nold * sizeof(old_free[0]));
 		s->nold = 0;
+		s->writer_busy = 1;
 		pthread_mutex_unlock(&s->mtx);
 
 		for (k = 0; k < nold; k++)
@@ -301,22 +318,14 @@ store_thread(void *arg)
 		if (cls_fn != NULL)
 			for (ev = batch; ev != NULL; ev = ev->next)
 				cls_fn(ev, cls_arg);
-		if (store_commit(s, batch) == 0) {
+		if (store_commit(s, batch, 51) == 0) {
 			atomic_store(&s->committed, last);
 			if (s->notify_ev != NULL)
 				event_active(s->notify_ev, EV_READ, 0);
 		} else
 			log_error("store: %zu events could not be stored", n);
 
-		if (atomic_exchange(&s->reopen, 0))
-			for (k = 0; k < NSINKS; k++)
-				if (s->sink_state[k] != NULL)
-					store_sinks[k]->reopen(s->sink_state[k]);
-		for (i = 0, ev = batch; ev != NULL; ev = ev->next)
-			vec[i++] = ev;
-		for (k = 0; k < NSINKS; k++)
-			if (s->sink_state[k] != NULL)
-				store_sinks[k]->append(s->sink_state[k], vec, n);
+		store_sinks_append(s, batch, n);
 		pthread_mutex_lock(&s->mtx);
 		if (s->notify_ev != NULL) {
 			/*
@@ -331,6 +340,7 @@ store_thread(void *arg)
 			batch = NULL;
 		}
 		s->last_handled = last;
+		s->writer_busy = 0;
 		pthread_cond_broadcast(&s->progress);
 		pthread_mutex_unlock(&s->mtx);
 		for (ev = batch; ev != NULL; ev = next) {
@@ -366,7 +376,7 @@ store_ckpt_thread(void *arg)
 	return NULL;
 }
 
-/* Hands the events of this loop turn to the writer: one lock and one wake-up per turn. */
+/* Hands the loop's pending events to the writer thread: one lock and one wake-up. */
 static void
 store_handoff(struct store *s)
 {
@@ -385,10 +395,135 @@ store_handoff(struct store *s)
 	s->local_n = 0;
 }
 
+static void store_free_done(struct store *s);
+
+/* Runs the sinks over a committed (or failed) batch of n events. */
+static void
+store_sinks_append(struct store *s, struct evt *batch, size_t n)
+{
+	struct evt	*ev, *vec[HNP_MAX_BATCH_EVENTS];
+	size_t		 i, k;
+
+	if (atomic_exchange(&s->reopen, 0))
+		for (k = 0; k < NSINKS; k++)
+			if (s->sink_state[k] != NULL)
+				store_sinks[k]->reopen(s->sink_state[k]);
+	for (i = 0, ev = batch; ev != NULL && i < n; ev = ev->next)
+		vec[i++] = ev;
+	for (k = 0; k < NSINKS; k++)
+		if (s->sink_state[k] != NULL)
+			store_sinks[k]->append(s->sink_state[k], vec, i);
+}
+
+/*
+ * Commits the loop's pending events on the loop thread (the writer is idle and nothing is queued
+ * for it): no hand-off, no wake-ups. The commit may not wait for a lock; 0, or -1 when the events
+ * are still pending and the writer must take them.
+ */
+static int
+store_write_here(struct store *s)
+{
+	struct evt		*batch = s->local_head, *ev, *next;
+	size_t			 n = s->local_n, bytes = 0, k, nold;
+	int64_t			 last = s->local_tail->seq;
+	store_classify_cb	 cls_fn;
+	void			*cls_arg, *old_arg[8];
+	void			(*old_free[8])(void *);
+	int			 rc;
+
+	if (!s->inline_ok || n > HNP_MAX_BATCH_EVENTS)
+		return -1;
+	pthread_mutex_lock(&s->mtx);
+	if (s->head != NULL || s->writer_busy) {
+		pthread_mutex_unlock(&s->mtx);
+		return -1;
+	}
+	s->writer_busy = 1;
+	cls_fn = s->cls_fn;
+	cls_arg = s->cls_arg;
+	nold = s->nold;
+	memcpy(old_arg, s->old_arg, nold * sizeof(old_arg[0]));
+	memcpy(old_free, s->old_free, nold * sizeof(old_free[0]));
+	s->nold = 0;
+	pthread_mutex_unlock(&s->mtx);
+
+	for (k = 0; k < nold; k++)
+		old_free[k](old_arg[k]);
+	if (cls_fn != NULL)
+		for (ev = batch; ev != NULL; ev = ev->next)
+			cls_fn(ev, cls_arg);
+	sqlite3_busy_timeout(s->db, 0);
+	rc = store_commit(s, batch, 1);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	if (rc == -1) {
+		pthread_mutex_lock(&s->mtx);
+		s->writer_busy = 0;
+		pthread_mutex_unlock(&s->mtx);
+		return -1;
+	}
+	atomic_store(&s->committed, last);
+	store_sinks_append(s, batch, n);
+	for (ev = batch; ev != NULL; ev = ev->next)
+		bytes += ev->payload_len;
+	s->local_head = s->local_tail = NULL;
+	s->local_n = 0;
+	pthread_mutex_lock(&s->mtx);
+	s->queued_bytes -= bytes;
+	s->last_handled = last;
+	s->writer_busy = 0;
+	pthread_cond_broadcast(&s->progress);
+	pthread_mutex_unlock(&s->mtx);
+	for (ev = batch; ev != NULL; ev = next) {
+		next = ev->next;
+		evt_free(ev);
+	}
+	store_free_done(s);
+	if (s->notify_cb != NULL)
+		s->notify_cb(last, s->notify_arg);
+	return 0;
+}
+
+/* Commits (or hands over) everything pending now. */
+static void
+store_write_now(struct store *s)
+{
+	if (s->lazy_armed) {
+		event_del(s->lazy_ev);
+		s->lazy_armed = 0;
+	}
+	if (s->local_head != NULL && store_write_here(s) == -1)
+		store_handoff(s);
+}
+
+/*
+ * The end of a loop turn: commit now if a reply waits for a pending event or many are pending;
+ * else leave them for the lazy timer.
+ */
 static void
 store_handoff_cb(evutil_socket_t fd, short what, void *arg)
 {
-	store_handoff(arg);
+	struct store	*s = arg;
+	struct timeval	 tv = { 0, HNP_LAZY_COMMIT_MS * 1000 };
+
+	if (s->local_head == NULL)
+		return;
+	if (s->want >= s->local_head->seq || s->local_n >= HNP_LAZY_COMMIT_EVENTS) {
+		store_write_now(s);
+		return;
+	}
+	if (!s->lazy_armed) {
+		event_add(s->lazy_ev, &tv);
+		s->lazy_armed = 1;
+	}
+}
+
+static void
+store_lazy_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct store	*s = arg;
+
+	s->lazy_armed = 0;
+	store_write_now(s);
 }
 
 /* Frees the events the writer is done with (loop thread). */
@@ -455,7 +590,7 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(s->db, strcmp(sync, "full") == 0 ? "PRAGMA synchronous=FULL" :
 	    "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK) {
@@ -504,6 +639,8 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 		s->handoff_ev = event_new(base, -1, 0, store_handoff_cb, s);
 		event_priority_set(s->handoff_ev, STORE_HANDOFF_PRIORITY);
 		s->notify_ev = event_new(base, -1, EV_READ, store_notify, s);
+		s->lazy_ev = evtimer_new(base, store_lazy_cb, s);
+		s->inline_ok = strcmp(sync, "full") != 0;
 		s->notify_cb = cb;
 		s->notify_arg = arg;
 	}
@@ -561,6 +698,17 @@ store_append(struct store *s, struct evt *ev)
 }
 
 void
+store_wait(struct store *s, int64_t seq)
+{
+	if (seq <= s->want)
+		return;
+	s->want = seq;
+	/* Pending here, behind the lazy timer: commit at the end of this turn instead. */
+	if (s->handoff_ev != NULL && s->local_head != NULL && seq >= s->local_head->seq)
+		event_active(s->handoff_ev, 0, 0);
+}
+
+void
 store_set_classifier(struct store *s, store_classify_cb fn, void *arg, void (*free_fn)(void *))
 {
 	pthread_mutex_lock(&s->mtx);
@@ -588,7 +736,7 @@ store_committed(struct store *s)
 void
 store_flush(struct store *s)
 {
-	store_handoff(s);
+	store_write_now(s);
 	pthread_mutex_lock(&s->mtx);
 	while (s->last_handled < s->next_seq - 1)
 		pthread_cond_wait(&s->progress, &s->mtx);
@@ -608,7 +756,7 @@ store_close(struct store *s)
 
 	if (s == NULL)
 		return;
-	store_handoff(s);
+	store_write_now(s);
 	pthread_mutex_lock(&s->mtx);
 	s->stop = 1;
 	pthread_cond_signal(&s->cond);
@@ -633,6 +781,8 @@ store_close(struct store *s)
 		event_free(s->notify_ev);
 	if (s->handoff_ev != NULL)
 		event_free(s->handoff_ev);
+	if (s->lazy_ev != NULL)
+		event_free(s->lazy_ev);
 	chain_free(s->chain);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->begin);

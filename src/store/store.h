@@ -1,4 +1,4 @@
-/* store.h - the event store: a writer thread that group-commits events to SQLite, then feeds the other sinks. */
+/* store.h - the event store: group commit of events to SQLite (loop or writer thread), then the other sinks. */
 #ifndef HNP_STORE_H
 #define HNP_STORE_H
 
@@ -33,6 +33,11 @@ struct store *store_open(const struct config *cfg, struct event_base *base, stor
  * number (> 0), or -1 when the queue is full (the event is freed; the caller must not answer for it).
  */
 int64_t	store_append(struct store *s, struct evt *ev);
+/*
+ * A reply waits for event seq (loop thread): it is committed at the end of this loop turn. Events
+ * nobody waits for are committed a few ms later, with whatever comes next.
+ */
+void	store_wait(struct store *s, int64_t seq);
 /* The highest sequence number committed so far. */
 int64_t	store_committed(struct store *s);
 /* Blocks until every queued event is committed (or failed). */
