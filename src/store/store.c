@@ -31,6 +31,7 @@
 #include "store/schema.h"
 #include "store/sink.h"
 #include "store/store.h"
+#include "store/walbuf.h"
 #include "store/writelock.h"
 
 static int
@@ -574,6 +575,7 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 	struct store	*s = xcalloc(1, sizeof(*s));
 	const char	*path = config_get(cfg, "store", "path");
 	const char	*sync = config_get(cfg, "store", "sync");
+	const char	*vfs;
 	size_t		 k;
 	int		 rc;
 
@@ -583,8 +585,9 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 		free(s);
 		return NULL;
 	}
+	vfs = walbuf_vfs_name();	/* NULL: SQLite's default VFS */
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: [store] path: cannot open %s: %s",
 		    config_origin(cfg, "store", "path"), path,
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -601,7 +604,7 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 		goto fail;
 	sqlite3_wal_autocheckpoint(s->db, 0);
 	if (sqlite3_open_v2(path, &s->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
+	    vfs) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot open a second connection", path);
 		goto fail;
 	}
