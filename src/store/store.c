@@ -260,15 +260,48 @@ store_commit(struct store *s, struct evt *batch, int max)
 
 static void store_sinks_append(struct store *, struct evt *, size_t);
 
+/* The classifier for one batch, and the replaced ones to free, taken under mtx. */
+struct store_cls {
+	store_classify_cb	 fn;
+	void			*arg;
+	void			*old_arg[8];
+	void			(*old_free[8])(void *);
+	size_t			 nold;
+};
+
+/* Takes the classifier and the replaced ones (the caller holds mtx). */
+static void
+store_cls_take(struct store *s, struct store_cls *c)
+{
+	c->fn = s->cls_fn;
+	c->arg = s->cls_arg;
+	c->nold = s->nold;
+	memcpy(c->old_arg, s->old_arg, c->nold * sizeof(c->old_arg[0]));
+	memcpy(c->old_free, s->old_free, c->nold * sizeof(c->old_free[0]));
+	s->nold = 0;
+}
+
+/* Outside the lock: frees the replaced classifiers, then classifies the batch (may be NULL). */
+static void
+store_cls_apply(struct store_cls *c, struct evt *batch)
+{
+	struct evt	*ev;
+	size_t		 k;
+
+	for (k = 0; k < c->nold; k++)
+		c->old_free[k](c->old_arg[k]);
+	if (c->fn != NULL)
+		for (ev = batch; ev != NULL; ev = ev->next)
+			c->fn(ev, c->arg);
+}
+
 static void *
 store_thread(void *arg)
 {
 	struct store		*s = arg;
 	struct evt		*batch, *ev, *next;
-	size_t			 n, k, nold;
-	store_classify_cb	 cls_fn;
-	void			*cls_arg, *old_arg[8];
-	void			(*old_free[8])(void *);
+	size_t			 n;
+	struct store_cls	 cls;
 	int64_t			 last;
 
 	for (;;) {
@@ -277,13 +310,9 @@ store_thread(void *arg)
 			pthread_cond_wait(&s->cond, &s->mtx);
 		if (s->head == NULL && s->nold > 0) {
 			/* Replaced classifiers, no batch: nothing of ours uses them now. */
-			nold = s->nold;
-			memcpy(old_arg, s->old_arg, nold * sizeof(old_arg[0]));
-			memcpy(old_free, s->old_free, nold * sizeof(old_free[0]));
-			s->nold = 0;
+			store_cls_take(s, &cls);
 			pthread_mutex_unlock(&s->mtx);
-			for (k = 0; k < nold; k++)
-				old_free[k](old_arg[k]);
+			store_cls_apply(&cls, NULL);
 			pthread_mutex_lock(&s->mtx);
 			pthread_cond_broadcast(&s->progress);
 			pthread_mutex_unlock(&s->mtx);
@@ -305,20 +334,10 @@ store_thread(void *arg)
 		s->queued -= n;
 		for (next = batch; next != NULL; next = next->next)
 			s->queued_bytes -= next->payload_len;
-		cls_fn = s->cls_fn;
-		cls_arg = s->cls_arg;
-		nold = s->nold;
-		memcpy(old_arg, s->old_arg, nold * sizeof(old_arg[0]));
-		memcpy(old_free, s->old_free, nold * sizeof(old_free[0]));
-		s->nold = 0;
+		store_cls_take(s, &cls);
 		s->writer_busy = 1;
 		pthread_mutex_unlock(&s->mtx);
-
-		for (k = 0; k < nold; k++)
-			old_free[k](old_arg[k]);
-		if (cls_fn != NULL)
-			for (ev = batch; ev != NULL; ev = ev->next)
-				cls_fn(ev, cls_arg);
+		store_cls_apply(&cls, batch);
 		if (store_commit(s, batch, 51) == 0) {
 			atomic_store(&s->committed, last);
 			if (s->notify_ev != NULL)
@@ -425,11 +444,9 @@ static int
 store_write_here(struct store *s)
 {
 	struct evt		*batch = s->local_head, *ev, *next;
-	size_t			 n = s->local_n, bytes = 0, k, nold;
+	size_t			 n = s->local_n, bytes = 0;
 	int64_t			 last = s->local_tail->seq;
-	store_classify_cb	 cls_fn;
-	void			*cls_arg, *old_arg[8];
-	void			(*old_free[8])(void *);
+	struct store_cls	 cls;
 	int			 rc;
 
 	if (!s->inline_ok || n > HNP_MAX_BATCH_EVENTS)
@@ -440,19 +457,9 @@ store_write_here(struct store *s)
 		return -1;
 	}
 	s->writer_busy = 1;
-	cls_fn = s->cls_fn;
-	cls_arg = s->cls_arg;
-	nold = s->nold;
-	memcpy(old_arg, s->old_arg, nold * sizeof(old_arg[0]));
-	memcpy(old_free, s->old_free, nold * sizeof(old_free[0]));
-	s->nold = 0;
+	store_cls_take(s, &cls);
 	pthread_mutex_unlock(&s->mtx);
-
-	for (k = 0; k < nold; k++)
-		old_free[k](old_arg[k]);
-	if (cls_fn != NULL)
-		for (ev = batch; ev != NULL; ev = ev->next)
-			cls_fn(ev, cls_arg);
+	store_cls_apply(&cls, batch);
 	sqlite3_busy_timeout(s->db, 0);
 	rc = store_commit(s, batch, 1);
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
