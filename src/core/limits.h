@@ -76,6 +76,7 @@
 #define HNP_MAX_QUEUED_BYTES		(128 * 1024 * 1024)	/* their payloads */
 #define HNP_MAX_BATCH_EVENTS		4096	/* events per transaction */
 #define HNP_LAZY_COMMIT_MS		10	/* events no reply waits for wait this long */
+#define HNP_COMMIT_WAIT_US		1000	/* a reply waits at most this long on a busy loop */
 #define HNP_LAZY_COMMIT_EVENTS		256	/* ... or until this many are pending */
 
 /* Config files. */

@@ -121,6 +121,8 @@ struct store {
 	struct event		*handoff_ev;	/* lowest priority: runs at the end of a loop turn */
 	struct event		*lazy_ev;	/* commits what no reply waits for, a little later */
 	int			 lazy_armed;
+	struct event		*wait_ev;	/* highest priority: a busy loop's replies wait no longer */
+	int			 wait_armed;
 	int64_t			 want;		/* loop thread: the highest seq a reply waits for */
 	struct event		*notify_ev;
 	store_notify_cb		 notify_cb;
@@ -491,6 +493,18 @@ store_write_here(struct store *s)
 	return 0;
 }
 
+/* Arms one of the commit timers (once) for usec from now. */
+static void
+store_timer_arm(struct event *ev, int *armed, long usec)
+{
+	struct timeval	 tv = { usec / 1000000, usec % 1000000 };
+
+	if (*armed)
+		return;
+	event_add(ev, &tv);
+	*armed = 1;
+}
+
 /* Commits (or hands over) everything pending now. */
 static void
 store_write_now(struct store *s)
@@ -499,19 +513,22 @@ store_write_now(struct store *s)
 		event_del(s->lazy_ev);
 		s->lazy_armed = 0;
 	}
+	if (s->wait_armed) {
+		event_del(s->wait_ev);
+		s->wait_armed = 0;
+	}
 	if (s->local_head != NULL && store_write_here(s) == -1)
 		store_handoff(s);
 }
 
 /*
- * The end of a loop turn: commit now if a reply waits for a pending event or many are pending;
- * else leave them for the lazy timer.
+ * The loop has nothing else to do (the lowest priority runs only then): commit now if a reply
+ * waits for a pending event or many are pending; else leave them for the lazy timer.
  */
 static void
 store_handoff_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct store	*s = arg;
-	struct timeval	 tv = { 0, HNP_LAZY_COMMIT_MS * 1000 };
 
 	if (s->local_head == NULL)
 		return;
@@ -519,18 +536,18 @@ store_handoff_cb(evutil_socket_t fd, short what, void *arg)
 		store_write_now(s);
 		return;
 	}
-	if (!s->lazy_armed) {
-		event_add(s->lazy_ev, &tv);
-		s->lazy_armed = 1;
-	}
+	store_timer_arm(s->lazy_ev, &s->lazy_armed, HNP_LAZY_COMMIT_MS * 1000L);
 }
 
+/* The lazy timer, or the wait timer of a loop too busy to be idle: commit. */
 static void
-store_lazy_cb(evutil_socket_t fd, short what, void *arg)
+store_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct store	*s = arg;
 
-	s->lazy_armed = 0;
+	s->lazy_armed = s->wait_armed = 0;
+	event_del(s->lazy_ev);
+	event_del(s->wait_ev);
 	store_write_now(s);
 }
 
@@ -649,7 +666,9 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 		s->handoff_ev = event_new(base, -1, 0, store_handoff_cb, s);
 		event_priority_set(s->handoff_ev, STORE_HANDOFF_PRIORITY);
 		s->notify_ev = event_new(base, -1, EV_READ, store_notify, s);
-		s->lazy_ev = evtimer_new(base, store_lazy_cb, s);
+		s->lazy_ev = evtimer_new(base, store_timer_cb, s);
+		s->wait_ev = evtimer_new(base, store_timer_cb, s);
+		event_priority_set(s->wait_ev, STORE_WAIT_PRIORITY);
 		s->inline_ok = strcmp(sync, "full") != 0;
 		s->notify_cb = cb;
 		s->notify_arg = arg;
@@ -713,9 +732,11 @@ store_wait(struct store *s, int64_t seq)
 	if (seq <= s->want)
 		return;
 	s->want = seq;
-	/* Pending here, behind the lazy timer: commit at the end of this turn instead. */
-	if (s->handoff_ev != NULL && s->local_head != NULL && seq >= s->local_head->seq)
-		event_active(s->handoff_ev, 0, 0);
+	if (s->handoff_ev == NULL || s->local_head == NULL || seq < s->local_head->seq)
+		return;		/* committed, or with the writer thread */
+	/* Pending here: commit when the loop is idle, or HNP_COMMIT_WAIT_US from now if it is not. */
+	event_active(s->handoff_ev, 0, 0);
+	store_timer_arm(s->wait_ev, &s->wait_armed, HNP_COMMIT_WAIT_US);
 }
 
 void
@@ -793,6 +814,8 @@ store_close(struct store *s)
 		event_free(s->handoff_ev);
 	if (s->lazy_ev != NULL)
 		event_free(s->lazy_ev);
+	if (s->wait_ev != NULL)
+		event_free(s->wait_ev);
 	chain_free(s->chain);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->begin);

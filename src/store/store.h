@@ -12,11 +12,15 @@ struct store;
 struct event_base;
 
 /*
- * The loop's base must have STORE_PRIORITIES priorities: events queued during a loop turn are handed
- * to the writer at the end of the turn (lowest priority), so the writer is woken once per turn.
+ * The loop's base must have STORE_PRIORITIES priorities (sockets and timers use the middle one).
+ * Events are committed when the loop has nothing else to do (STORE_HANDOFF_PRIORITY, the lowest:
+ * libevent runs it only when no other event is active), so a burst is one transaction; a busy
+ * loop that never idles commits HNP_COMMIT_WAIT_US after a reply starts waiting
+ * (STORE_WAIT_PRIORITY, the highest: it runs right after the callback that is running).
  */
 #define STORE_PRIORITIES	3
 #define STORE_HANDOFF_PRIORITY	2
+#define STORE_WAIT_PRIORITY	0
 
 /* Called on the event loop's thread after a commit: every event with seq <= committed is durable. */
 typedef void (*store_notify_cb)(int64_t committed, void *arg);
