@@ -226,8 +226,8 @@ rollup_flush(sqlite3 *db, struct rollup *r, int64_t mark)
 		size_t			 sl;
 		int64_t			 hour;
 
-		if (e->key == NULL)
-			continue;
+		if (e->key == NULL || e->count == 0)
+			continue;	/* 0: every event of it was subtracted */
 		memcpy(&hour, e->key, sizeof(hour));
 		sensor = e->key + sizeof(hour);
 		sl = strlen(sensor);
@@ -262,6 +262,19 @@ out:
 	sqlite3_finalize(f);
 	sqlite3_finalize(m);
 	return rc;
+}
+
+void
+rollup_subtract(struct rollup *r, const struct rollup *minus)
+{
+	const struct strmap_ent	*e;
+	size_t			 i;
+
+	for (i = 0; i < minus->counts.cap; i++) {
+		e = &minus->counts.tab[i];
+		if (e->key != NULL && e->count != 0)
+			strmap_get(&r->counts, e->key, e->len)->count -= e->count;
+	}
 }
 
 int64_t

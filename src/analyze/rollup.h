@@ -58,6 +58,12 @@ void	rollup_add(struct rollup *r, int64_t ts, const char *sensor, const char *pr
  * fold mark to mark, inside the caller's transaction. 0, or -1 (sqlite3_errmsg tells).
  */
 int	rollup_flush(sqlite3 *db, struct rollup *r, int64_t mark);
+/*
+ * Takes minus's counts out of r: minus holds events added to r that were not stored after all
+ * (an import counts every line ahead and learns later which were already present). Their
+ * first-seen times stay: a present line's values were folded when it was first stored.
+ */
+void	rollup_subtract(struct rollup *r, const struct rollup *minus);
 void	rollup_free(struct rollup *r);
 
 /* The fold mark: events with seq <= it are in the tables. -1 on error. */
