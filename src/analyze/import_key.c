@@ -22,8 +22,10 @@ occ_grow(struct imp_occ *o)
 	struct imp_occ_ent	*old = o->tab;
 	size_t			 oldcap = o->cap, i, j;
 
-	o->cap = oldcap ? oldcap * 2 : 4096;
-	o->tab = xcalloc(o->cap, sizeof(*o->tab));
+	o->cap = oldcap ? oldcap * 2 : 65536;
+	/* Written, not calloc'd: probing would read zero pages, each write then faults again. */
+	o->tab = xreallocarray(NULL, o->cap, sizeof(*o->tab));
+	memset(o->tab, 0, o->cap * sizeof(*o->tab));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].seen == 0)
 			continue;
