@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "analyze/import.h"
+#include "analyze/import_impl.h"
 #include "analyze/import_key.h"
 #include "analyze/rollup.h"
 #include "analyze/sig.h"
@@ -27,46 +28,17 @@
 #define IMP_READ	(1024 * 1024)
 #define IMP_TXN_LINES	250000			/* lines per transaction (at a block's end) */
 #define IMP_NBLOCKS	4			/* blocks filled, queued or being inserted */
-#define IMP_BLOCK_LINES	4096
 #define IMP_BLOCK_BYTES	(4 * 1024 * 1024)	/* a block is handed over past this */
 #define IMP_TAGS_MAX	(1 << 20)
 /* The largest line's bytes on top of a full block: sensor, fields, payload, tags. */
 #define IMP_BLOCK_MAX	(IMP_BLOCK_BYTES + 4096 + HNP_MAX_FIELDS_JSON + \
 			 HNP_MAX_PAYLOAD_BYTES + IMP_TAGS_MAX)
 #define IMP_BLOCK_KEEP	(2 * IMP_BLOCK_BYTES)	/* a block's bytes larger than this are freed */
-#define IMP_NO_OFF	SIZE_MAX
-
-/* One parsed line, ready to bind; its variable parts are in its block's bytes. */
-struct imp_item {
-	int64_t		 ts;
-	int64_t		 key;			/* 64 bits of the line key (import_seen) */
-	const char	*proto, *kind;		/* static strings */
-	char		 src_ip[EVT_IP_LEN];
-	char		 dst_ip[EVT_IP_LEN];
-	int		 src_port, dst_port;
-	char		 id[ULID_LEN + 1];
-	char		 session[ULID_LEN + 1];
-	char		 sha[2 * DIGEST_SHA256_LEN + 1];	/* of the payload; "": none */
-	uint64_t	 payload_total;
-	size_t		 sensor;		/* offsets in the bytes; IMP_NO_OFF: default sensor */
-	size_t		 fields, flen;
-	size_t		 payload, plen;
-	size_t		 tags, tlen;
-};
-
-/* Lines on their way from the reader to the inserter. */
-struct imp_block {
-	struct imp_item	*it;			/* IMP_BLOCK_LINES */
-	size_t		 n;
-	struct buf	 bytes;
-	int		 commit;		/* the transaction ends after this block */
-	int		 last;			/* ... and the import */
-	struct rollup	*ru;			/* with commit: the transaction's counts (owned) */
-};
 
 struct importer {
 	sqlite3		*db;
-	sqlite3_stmt	*ins_key, *ins_evt, *begin, *commit;
+	struct imp_sql	*q;
+	sqlite3_stmt	*begin, *commit;
 	const char	*format;
 	const char	*sensor;
 	imp_parse_fn	 parse;
@@ -94,6 +66,7 @@ struct importer {
 	int64_t		 lineno;
 	/* inserter thread */
 	struct rollup	*minus;		/* this transaction's lines found present (owned) */
+	uint8_t		 present[IMP_BLOCK_LINES];
 	int64_t		 in_txn;	/* events inserted in this transaction */
 };
 
@@ -384,56 +357,6 @@ imp_reader(void *arg)
 
 /* ---- the inserter (calling thread) ---- */
 
-/* Inserts a line's event unless its key is known. */
-static int
-imp_insert(struct importer *im, const struct imp_block *b, const struct imp_item *it)
-{
-	sqlite3_stmt	*st = im->ins_evt;
-	const char	*base = (const char *)b->bytes.data;
-	const char	*sensor = it->sensor == IMP_NO_OFF ? im->sensor : base + it->sensor;
-
-	sqlite3_bind_int64(im->ins_key, 1, it->ts);
-	sqlite3_bind_int64(im->ins_key, 2, it->key);
-	if (imp_step(im, im->ins_key) == -1)
-		return -1;
-	if (sqlite3_changes(im->db) == 0) {
-		im->st->present++;
-		if (im->owned) {
-			if (im->minus == NULL)
-				im->minus = rollup_new();
-			rollup_add(im->minus, it->ts, sensor, it->proto, it->kind, it->src_ip,
-			    it->dst_port, base + it->fields, it->flen, base + it->tags, it->tlen);
-		}
-		return 0;
-	}
-	sqlite3_bind_text(st, 1, it->id, ULID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, it->ts);
-	sqlite3_bind_text(st, 3, sensor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, it->session, ULID_LEN, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, it->proto, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, it->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, it->src_ip, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 8, it->src_port);
-	sqlite3_bind_text(st, 9, it->dst_ip, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 10, it->dst_port);
-	sqlite3_bind_text(st, 11, base + it->fields, (int)it->flen, SQLITE_STATIC);
-	if (it->plen > 0) {
-		sqlite3_bind_blob(st, 12, base + it->payload, (int)it->plen, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 13, (int64_t)it->payload_total);
-		sqlite3_bind_text(st, 14, it->sha, 2 * DIGEST_SHA256_LEN, SQLITE_STATIC);
-	} else {
-		sqlite3_bind_null(st, 12);
-		sqlite3_bind_int64(st, 13, 0);
-		sqlite3_bind_null(st, 14);
-	}
-	sqlite3_bind_text(st, 15, base + it->tags, (int)it->tlen, SQLITE_STATIC);
-	if (imp_step(im, st) == -1)
-		return -1;
-	im->st->imported++;
-	im->in_txn++;
-	return 0;
-}
-
 /*
  * Ends the transaction: its events' counts (ru, less the lines found present) are committed
  * with them when this import owns the rollup; a later fold counts them otherwise. Then starts
@@ -456,14 +379,34 @@ imp_commit(struct importer *im, struct rollup *ru, int last)
 	return last ? 0 : imp_step(im, im->begin);
 }
 
+/* Inserts the block's new lines, counts the present ones out of the rollup, commits if due. */
 static int
 imp_block_insert(struct importer *im, struct imp_block *b)
 {
-	size_t	 i;
-	int	 rc = 0;
+	const struct imp_item	*it;
+	const char		*base = (const char *)b->bytes.data;
+	size_t			 i;
+	int			 rc = 0;
 
-	for (i = 0; i < b->n && rc == 0; i++)
-		rc = imp_insert(im, b, &b->it[i]);
+	if (imp_sql_keys(im->q, b, im->present) == -1 ||
+	    imp_sql_events(im->q, b, im->present) == -1)
+		rc = imp_db_err(im);
+	for (i = 0; i < b->n && rc == 0; i++) {
+		it = &b->it[i];
+		if (!im->present[i]) {
+			im->st->imported++;
+			im->in_txn++;
+			continue;
+		}
+		im->st->present++;
+		if (!im->owned)
+			continue;
+		if (im->minus == NULL)
+			im->minus = rollup_new();
+		rollup_add(im->minus, it->ts, imp_item_sensor(im->q, b, it), it->proto, it->kind,
+		    it->src_ip, it->dst_port, base + it->fields, it->flen, base + it->tags,
+		    it->tlen);
+	}
 	if (rc == 0 && b->commit)
 		rc = imp_commit(im, b->ru, b->last);
 	rollup_free(b->ru);
@@ -507,11 +450,7 @@ imp_prepare(struct importer *im)
 	sqlite3	*db = im->db;
 	int64_t	 mark;
 
-	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO import_seen (ts, key) VALUES (?, ?)", -1,
-	    &im->ins_key, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO events (id, ts, sensor, session, proto, kind, "
-	    "src_ip, src_port, dst_ip, dst_port, fields, payload, payload_len, payload_sha256, tags) "
-	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &im->ins_evt, NULL) != SQLITE_OK ||
+	if ((im->q = imp_sql_new(db, im->sensor)) == NULL ||
 	    sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &im->begin, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "COMMIT", -1, &im->commit, NULL) != SQLITE_OK ||
 	    imp_step(im, im->begin) == -1)
@@ -600,8 +539,7 @@ out:
 		free(im->blk[i].it);
 		buf_free(&im->blk[i].bytes);
 	}
-	sqlite3_finalize(im->ins_key);
-	sqlite3_finalize(im->ins_evt);
+	imp_sql_free(im->q);
 	sqlite3_finalize(im->begin);
 	sqlite3_finalize(im->commit);
 	pthread_mutex_destroy(&im->mtx);
