@@ -26,7 +26,7 @@
 
 #define IMP_MAX_LINE	(8 * 1024 * 1024)	/* longer lines are reported and skipped */
 #define IMP_READ	(1024 * 1024)
-#define IMP_TXN_LINES	250000			/* lines per transaction (at a block's end) */
+#define IMP_TXN_LINES	100000			/* lines per transaction (at a block's end) */
 #define IMP_NBLOCKS	4			/* blocks filled, queued or being inserted */
 #define IMP_BLOCK_BYTES	(4 * 1024 * 1024)	/* a block is handed over past this */
 #define IMP_TAGS_MAX	(1 << 20)
