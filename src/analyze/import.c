@@ -27,7 +27,8 @@
 #define IMP_MAX_LINE	(8 * 1024 * 1024)	/* longer lines are reported and skipped */
 #define IMP_READ	(1024 * 1024)
 #define IMP_TXN_LINES	100000			/* lines per transaction (at a block's end) */
-#define IMP_NBLOCKS	4			/* blocks filled, queued or being inserted */
+#define IMP_NBLOCKS	12			/* blocks filled, queued or being inserted: the reader
+					   goes on while a commit writes the pages */
 #define IMP_BLOCK_BYTES	(4 * 1024 * 1024)	/* a block is handed over past this */
 #define IMP_TAGS_MAX	(1 << 20)
 /* The largest line's bytes on top of a full block: sensor, fields, payload, tags. */
