@@ -1,10 +1,10 @@
 /*
  * import.c - the import driver: a reader thread reads files through zlib (plain or gzip alike),
  * splits lines, parses each with the format's parser, keys and classifies it, makes its ids and
- * payload digest and counts it into the transaction's rollup, and packs it into a block of a few
- * thousand lines; the calling thread takes the blocks in order and only binds and steps two
- * prepared statements per line, in large transactions (one lock and one wake-up per block).
- * Lines found already present are counted out of the rollup before it is flushed.
+ * payload digest, and packs it into a block of a few thousand lines; the calling thread takes the
+ * blocks in order and only binds and steps (import_sql.c), in large transactions, while a counter
+ * thread counts the same blocks into the transaction's rollup, which the inserter flushes at the
+ * commit, less the lines it found present. One lock and one wake-up per block and stage.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -50,9 +50,10 @@ struct importer {
 	int		 owned;		/* every earlier event is folded: this import counts its own */
 	/* the ring: blk[tail .. head) are full, waiting for the inserter */
 	pthread_mutex_t	 mtx;
-	pthread_cond_t	 more, room;
+	pthread_cond_t	 more, room, counted;
 	struct imp_block blk[IMP_NBLOCKS];
 	size_t		 head, tail;
+	size_t		 ctail;		/* the counter's next block (with owned; else unused) */
 	int		 done;		/* the reader has finished */
 	int		 abort;		/* the inserter failed: the reader stops */
 	/* reader thread */
@@ -61,10 +62,11 @@ struct importer {
 	struct buf	 tags;
 	struct imp_occ	 occ;		/* per file: line digest -> lines seen */
 	struct imp_block *cur;		/* the block being filled */
-	struct rollup	*ru;		/* the counts of this transaction's lines (owned) */
 	int64_t		 txn_lines;
 	const char	*path;
 	int64_t		 lineno;
+	/* counter thread */
+	struct rollup	*ru;		/* the counts of this transaction's lines (owned) */
 	/* inserter thread */
 	struct rollup	*minus;		/* this transaction's lines found present (owned) */
 	uint8_t		 present[IMP_BLOCK_LINES];
@@ -148,6 +150,13 @@ imp_put(struct imp_block *b, const void *p, size_t n)
 	return off;
 }
 
+/* The oldest block still in use by the inserter or the counter (under mtx). */
+static size_t
+imp_oldest(const struct importer *im)
+{
+	return im->owned && im->ctail < im->tail ? im->ctail : im->tail;
+}
+
 /* Hands the block being filled to the inserter and takes the next free one. -1: stop. */
 static int
 imp_push(struct importer *im, int last)
@@ -157,14 +166,12 @@ imp_push(struct importer *im, int last)
 	if (last || im->txn_lines >= IMP_TXN_LINES) {
 		b->commit = 1;
 		b->last = last;
-		b->ru = im->ru;
-		im->ru = im->owned && !last ? rollup_new() : NULL;
 		im->txn_lines = 0;
 	}
 	pthread_mutex_lock(&im->mtx);
 	im->head++;
-	pthread_cond_signal(&im->more);
-	while (!im->abort && !last && im->head - im->tail == IMP_NBLOCKS)
+	pthread_cond_broadcast(&im->more);
+	while (!im->abort && !last && im->head - imp_oldest(im) == IMP_NBLOCKS)
 		pthread_cond_wait(&im->room, &im->mtx);
 	im->cur = im->abort || last ? NULL : &im->blk[im->head % IMP_NBLOCKS];
 	pthread_mutex_unlock(&im->mtx);
@@ -232,10 +239,6 @@ imp_pack(struct importer *im, const char *line, size_t len)
 	imp_classify(im, r, sensor);
 	it->tags = imp_put(b, im->tags.data, im->tags.len);
 	it->tlen = im->tags.len;
-	if (im->ru != NULL)
-		rollup_add(im->ru, r->ts, sensor, r->proto, r->kind, r->src_ip, r->dst_port,
-		    (const char *)b->bytes.data + it->fields, it->flen,
-		    (const char *)b->bytes.data + it->tags, it->tlen);
 	return 0;
 }
 
@@ -351,9 +354,58 @@ imp_reader(void *arg)
 		imp_push(im, 1);
 	pthread_mutex_lock(&im->mtx);
 	im->done = 1;
-	pthread_cond_signal(&im->more);
+	pthread_cond_broadcast(&im->more);
 	pthread_mutex_unlock(&im->mtx);
 	return NULL;
+}
+
+/* ---- the counter thread (when the import owns the rollup) ---- */
+
+static void
+imp_count(struct importer *im, struct rollup *ru, const struct imp_block *b)
+{
+	const char	*base = (const char *)b->bytes.data;
+	const struct imp_item *it;
+	size_t		 i;
+
+	for (i = 0; i < b->n; i++) {
+		it = &b->it[i];
+		rollup_add(ru, it->ts, imp_item_sensor(im->q, b, it), it->proto, it->kind,
+		    it->src_ip, it->dst_port, base + it->fields, it->flen, base + it->tags,
+		    it->tlen);
+	}
+}
+
+/* Counts every block into its transaction's rollup, which goes with the transaction's last. */
+static void *
+imp_counter(void *arg)
+{
+	struct importer		*im = arg;
+	struct imp_block	*b;
+
+	for (;;) {
+		pthread_mutex_lock(&im->mtx);
+		while (im->ctail == im->head && !im->done && !im->abort)
+			pthread_cond_wait(&im->more, &im->mtx);
+		if (im->abort || im->ctail == im->head) {
+			pthread_mutex_unlock(&im->mtx);
+			return NULL;
+		}
+		b = &im->blk[im->ctail % IMP_NBLOCKS];
+		pthread_mutex_unlock(&im->mtx);
+		if (im->ru == NULL)
+			im->ru = rollup_new();
+		imp_count(im, im->ru, b);
+		pthread_mutex_lock(&im->mtx);
+		if (b->commit) {
+			b->ru = im->ru;		/* the inserter takes it */
+			im->ru = NULL;
+		}
+		im->ctail++;
+		pthread_cond_broadcast(&im->counted);
+		pthread_cond_signal(&im->room);
+		pthread_mutex_unlock(&im->mtx);
+	}
 }
 
 /* ---- the inserter (calling thread) ---- */
@@ -408,8 +460,14 @@ imp_block_insert(struct importer *im, struct imp_block *b)
 		    it->src_ip, it->dst_port, base + it->fields, it->flen, base + it->tags,
 		    it->tlen);
 	}
-	if (rc == 0 && b->commit)
+	if (rc == 0 && b->commit) {
+		/* The counter's rollup of this transaction: wait until it has counted this block. */
+		pthread_mutex_lock(&im->mtx);
+		while (im->owned && im->ctail <= im->tail && !im->abort)
+			pthread_cond_wait(&im->counted, &im->mtx);
+		pthread_mutex_unlock(&im->mtx);
 		rc = imp_commit(im, b->ru, b->last);
+	}
 	rollup_free(b->ru);
 	b->ru = NULL;
 	return rc;
@@ -436,8 +494,10 @@ imp_inserter(struct importer *im)
 		rc = imp_block_insert(im, b);
 		pthread_mutex_lock(&im->mtx);
 		im->tail++;
-		if (rc == -1)
+		if (rc == -1) {
 			im->abort = 1;
+			pthread_cond_broadcast(&im->more);
+		}
 		pthread_cond_signal(&im->room);
 		pthread_mutex_unlock(&im->mtx);
 		if (rc == -1 || last)
@@ -473,7 +533,7 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
     size_t errlen)
 {
 	struct importer	*im;
-	pthread_t	 reader;
+	pthread_t	 reader, counter;
 	size_t		 i;
 	int		 rc = 0;
 
@@ -499,6 +559,7 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
 	pthread_mutex_init(&im->mtx, NULL);
 	pthread_cond_init(&im->more, NULL);
 	pthread_cond_init(&im->room, NULL);
+	pthread_cond_init(&im->counted, NULL);
 	buf_init(&im->rec.fields, HNP_MAX_FIELDS_JSON);
 	buf_init(&im->rec.payload, HNP_MAX_PAYLOAD_BYTES);
 	buf_init(&im->tags, IMP_TAGS_MAX);
@@ -512,16 +573,24 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
 		rc = -1;
 		goto out;
 	}
-	if (im->owned)
-		im->ru = rollup_new();
+	if (im->owned && pthread_create(&counter, NULL, imp_counter, im) != 0)
+		im->owned = 0;		/* then a fold counts the events after the import */
 	if (pthread_create(&reader, NULL, imp_reader, im) != 0) {
 		snprintf(err, errlen, "cannot start the reader thread");
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		pthread_mutex_lock(&im->mtx);
+		im->abort = 1;
+		pthread_cond_broadcast(&im->more);
+		pthread_mutex_unlock(&im->mtx);
+		if (im->owned)
+			pthread_join(counter, NULL);
 		rc = -1;
 		goto out;
 	}
 	rc = imp_inserter(im);
 	pthread_join(reader, NULL);
+	if (im->owned)
+		pthread_join(counter, NULL);
 	if (rc == 0 && !sqlite3_get_autocommit(db))
 		rc = imp_commit(im, NULL, 1);	/* not reached: the last block commits */
 	if (rc == -1) {
@@ -546,6 +615,7 @@ out:
 	pthread_mutex_destroy(&im->mtx);
 	pthread_cond_destroy(&im->more);
 	pthread_cond_destroy(&im->room);
+	pthread_cond_destroy(&im->counted);
 	free(im);
 	return rc;
 }
