@@ -18,6 +18,7 @@
 #include "analyze/import_key.h"
 #include "analyze/rollup.h"
 #include "analyze/sig.h"
+#include "analyze/strmap.h"
 #include "core/digest.h"
 #include "core/hex.h"
 #include "core/limits.h"
@@ -67,6 +68,7 @@ struct importer {
 	int64_t		 lineno;
 	/* counter thread */
 	struct rollup	*ru;		/* the counts of this transaction's lines (owned) */
+	struct strmap	 flushed;	/* first-seen values handed to a flush, earliest time */
 	/* inserter thread */
 	struct rollup	*minus;		/* this transaction's lines found present (owned) */
 	uint8_t		 present[IMP_BLOCK_LINES];
@@ -398,6 +400,7 @@ imp_counter(void *arg)
 		imp_count(im, im->ru, b);
 		pthread_mutex_lock(&im->mtx);
 		if (b->commit) {
+			rollup_first_prune(im->ru, &im->flushed);
 			b->ru = im->ru;		/* the inserter takes it */
 			im->ru = NULL;
 		}
@@ -599,6 +602,7 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
 	}
 out:
 	rollup_free(im->ru);
+	strmap_free(&im->flushed);
 	rollup_free(im->minus);
 	imp_occ_free(&im->occ);
 	buf_free(&im->rec.fields);

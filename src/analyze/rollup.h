@@ -64,6 +64,14 @@ int	rollup_flush(sqlite3 *db, struct rollup *r, int64_t mark);
  * first-seen times stay: a present line's values were folded when it was first stored.
  */
 void	rollup_subtract(struct rollup *r, const struct rollup *minus);
+/*
+ * Drops from r the first-seen values that flushed already holds at the same or an earlier time,
+ * and records the others in flushed (value -> time): a flush would leave those rows unchanged.
+ * An import flushes one rollup per transaction, and its lines come in time order, so after the
+ * first most of its sources and paths are known.
+ */
+struct strmap;
+void	rollup_first_prune(struct rollup *r, struct strmap *flushed);
 void	rollup_free(struct rollup *r);
 
 /* The fold mark: events with seq <= it are in the tables. -1 on error. */
