@@ -125,8 +125,8 @@ imp_classify(struct importer *im, const struct imp_rec *r, const char *sensor)
 		ev = evt_new_text(sensor, r->proto, r->kind, r->fields.len ?
 		    (const char *)r->fields.data : "{}", r->fields.len ? r->fields.len : 2);
 		ev->ts = r->ts;
-		snprintf(ev->src_ip, sizeof(ev->src_ip), "%s", r->src_ip);
-		snprintf(ev->dst_ip, sizeof(ev->dst_ip), "%s", r->dst_ip);
+		memcpy(ev->src_ip, r->src_ip, sizeof(ev->src_ip));	/* both EVT_IP_LEN */
+		memcpy(ev->dst_ip, r->dst_ip, sizeof(ev->dst_ip));
 		ev->src_port = (uint16_t)r->src_port;
 		ev->dst_port = (uint16_t)r->dst_port;
 		if (r->payload.len > 0)
