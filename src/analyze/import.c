@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "analyze/import.h"
+#include "analyze/import_cache.h"
 #include "analyze/import_impl.h"
 #include "analyze/import_key.h"
 #include "analyze/rollup.h"
@@ -62,6 +63,7 @@ struct importer {
 	struct imp_rec	 rec;		/* the line being parsed (and the time text cache) */
 	struct buf	 tags;
 	struct imp_occ	 occ;		/* per file: line digest -> lines seen */
+	struct imp_cache *cache;	/* WOWHoneypot repeats (NULL: not used) */
 	struct imp_block *cur;		/* the block being filled */
 	int64_t		 txn_lines;
 	const char	*path;
@@ -189,9 +191,12 @@ imp_push(struct importer *im, int last)
 	return 0;
 }
 
-/* Keys, classifies and counts the parsed line into the block being filled. -1: stop. */
+/*
+ * Keys and classifies the parsed line into the block being filled; with sha (from the cache) the
+ * payload digest is that and the tags are in im->tags already. -1: stop.
+ */
 static int
-imp_pack(struct importer *im, const char *line, size_t len)
+imp_pack(struct importer *im, const char *line, size_t len, const char *sha)
 {
 	struct imp_rec		*r = &im->rec;
 	struct imp_block	*b = im->cur;
@@ -235,21 +240,49 @@ imp_pack(struct importer *im, const char *line, size_t len)
 	it->payload_total = r->payload_total > r->payload.len ? r->payload_total : r->payload.len;
 	if (r->payload.len > 0) {
 		it->payload = imp_put(b, r->payload.data, r->payload.len);
-		digest_sha256(r->payload.data, r->payload.len, d);
-		hex_encode(d, sizeof(d), it->sha);
+		if (sha == NULL) {
+			digest_sha256(r->payload.data, r->payload.len, d);
+			hex_encode(d, sizeof(d), it->sha);
+		} else
+			memcpy(it->sha, sha, sizeof(it->sha));
 	}
-	imp_classify(im, r, sensor);
+	if (sha == NULL)
+		imp_classify(im, r, sensor);
 	it->tags = imp_put(b, im->tags.data, im->tags.len);
 	it->tlen = im->tags.len;
 	return 0;
+}
+
+/* A repeated request: the event from the cache, with this line's time and client. -1: stop. */
+static int
+imp_line_cached(struct importer *im, const char *line, size_t len, const struct imp_cached *c)
+{
+	struct imp_rec	*r = &im->rec;
+
+	r->proto = c->proto;
+	r->kind = c->kind;
+	memcpy(r->dst_ip, c->dst_ip, sizeof(r->dst_ip));
+	r->dst_port = c->dst_port;
+	r->payload_total = c->payload_total;
+	im->tags.len = 0;
+	if (buf_append(&r->fields, c->fields, c->flen) == -1 ||
+	    buf_append(&r->payload, c->payload, c->plen) == -1 ||
+	    buf_append(&im->tags, c->tags, c->tlen) == -1) {
+		fprintf(stderr, "hanipo import: out of memory\n");
+		abort();
+	}
+	return imp_pack(im, line, len, c->sha);
 }
 
 /* Parses one line into the block being filled. -1: stop. */
 static int
 imp_line(struct importer *im, char *line, size_t len)
 {
-	struct imp_rec	*r = &im->rec;
-	const char	*why = NULL;
+	struct imp_rec		*r = &im->rec;
+	const struct imp_cached	*c;
+	const struct imp_block	*b;
+	const char		*why = NULL;
+	size_t			 tail = 0;
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
@@ -262,11 +295,26 @@ imp_line(struct importer *im, char *line, size_t len)
 	r->session_key[0] = '\0';
 	r->src_port = r->dst_port = 0;
 	r->dst_ip[0] = '\0';
+	if (im->cache != NULL) {
+		if (imp_parse_wow_head(line, len, r, &why, &tail) == -1) {
+			imp_bad(im, why ? why : "malformed line");
+			return 0;
+		}
+		if ((c = imp_cache_get(im->cache, line + tail, len - tail)) != NULL)
+			return imp_line_cached(im, line, len, c);
+	}
 	if (im->parse(line, len, r, &why) == -1) {
 		imp_bad(im, why ? why : "malformed line");
 		return 0;
 	}
-	return imp_pack(im, line, len);
+	if (imp_pack(im, line, len, NULL) == -1)
+		return -1;
+	if (im->cache != NULL) {
+		b = im->cur;
+		imp_cache_put(im->cache, line + tail, len - tail, r, b->it[b->n - 1].sha,
+		    im->tags.data, im->tags.len);
+	}
+	return 0;
 }
 
 /* Streams one file's lines into imp_line. -1 when the inserter failed (stops everything). */
@@ -571,6 +619,10 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
 		buf_init(&im->blk[i].bytes, IMP_BLOCK_MAX);
 	}
 	im->cur = &im->blk[0];
+	/* Repeated requests reuse their event when no signature tests the client (import_cache.h). */
+	if (im->parse == imp_parse_wowhoneypot &&
+	    (sigs == NULL || !sigdb_reads_client(sigs, "http", "request")))
+		im->cache = imp_cache_new();
 	if (imp_prepare(im) == -1) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		rc = -1;
@@ -605,6 +657,7 @@ out:
 	strmap_free(&im->flushed);
 	rollup_free(im->minus);
 	imp_occ_free(&im->occ);
+	imp_cache_free(im->cache);
 	buf_free(&im->rec.fields);
 	buf_free(&im->rec.payload);
 	buf_free(&im->tags);

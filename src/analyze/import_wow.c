@@ -203,12 +203,11 @@ wow_fields(struct imp_rec *r, const char *rl, size_t rlen, const char *host, siz
 }
 
 int
-imp_parse_wowhoneypot(const char *line, size_t len, struct imp_rec *r, const char **why)
+imp_parse_wow_head(const char *line, size_t len, struct imp_rec *r, const char **why,
+    size_t *rest)
 {
-	const char	*p, *end = line + len, *ip, *host, *b64, *rule, *status, *colon;
-	size_t		 rest, blen, rulelen, slen, iplen, hlen;
-	long		 st = 0;
-	size_t		 i;
+	const char	*p, *end = line + len, *ip;
+	size_t		 iplen;
 	struct in6_addr	 a6;
 	char		 tmp[EVT_IP_LEN + 8];
 
@@ -236,6 +235,23 @@ imp_parse_wowhoneypot(const char *line, size_t len, struct imp_rec *r, const cha
 		return -1;
 	}
 	memcpy(r->src_ip, tmp, iplen + 1);
+	*rest = (size_t)(p + 1 - line);
+	return 0;
+}
+
+int
+imp_parse_wowhoneypot(const char *line, size_t len, struct imp_rec *r, const char **why)
+{
+	const char	*p, *end = line + len, *host, *b64, *rule, *status, *colon;
+	size_t		 rest, blen, rulelen, slen, hlen, off;
+	long		 st = 0;
+	size_t		 i;
+	struct in6_addr	 a6;
+	char		 tmp[EVT_IP_LEN + 8];
+
+	if (imp_parse_wow_head(line, len, r, why, &off) == -1)
+		return -1;
+	p = line + off - 1;
 	host = ++p;
 	while (p < end && *p != ' ')
 		p++;

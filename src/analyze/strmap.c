@@ -5,7 +5,7 @@
 #include "analyze/strmap.h"
 #include "core/xmalloc.h"
 
-static uint64_t
+uint64_t
 strmap_hash(const void *key, size_t len)
 {
 	const uint8_t	*p = key;

@@ -117,3 +117,40 @@ def test_prefix_then_whole_log_reports_like_one_import(make_hanipo, tmp_path):
             f"SELECT group_concat(what || value || ts, '|') FROM (SELECT * FROM {t})"
         assert scalar(two.store, q) == scalar(one.store, q), t
     assert report(two) == report(one)
+
+
+def test_repeated_requests_get_the_tags_classify_gives(make_hanipo, tmp_path):
+    """Repeats of a request from other clients reuse its event (import_cache.c): the tags must be
+    what `hanipo classify` computes for every stored event anew."""
+    log = gen_log(tmp_path / "access_log", 20000)
+    h = sig_store(make_hanipo(start=False))
+    h.cli("import", "--format", "wowhoneypot", str(log))
+    r = h.cli("classify")
+    assert "20000 events classified" in r.stdout + r.stderr and " 0 changed" in r.stdout + r.stderr
+    assert scalar(h.store, "SELECT count(*) FROM events WHERE tags != '[]'") > 0
+
+
+def test_a_signature_on_the_client_tags_each_repeat_by_its_client(make_hanipo, tmp_path):
+    """With a signature testing src_ip the cache is not used: the same request from two clients
+    gets that signature's tag only for the matching one."""
+    log = gen_log(tmp_path / "access_log", 20000)
+    sigs = tmp_path / "sigs"
+    sigs.mkdir()
+    for f in (ROOT / "data" / "signatures").glob("*.sig"):
+        (sigs / f.name).write_bytes(f.read_bytes())
+    (sigs / "99-client.sig").write_text(
+        "sig client-one\nname      test: clients in 1.0.0.0/8\ncategory  recon\nowasp     I1\n"
+        "abuseipdb 14\nproto     http\nkind      request\nmatch     src_ip starts 1.\n")
+    h = make_hanipo(start=False)
+    h.config.write_text(h.config.read_text() + f"[signatures]\npath = {sigs}\n")
+    h.cli("import", "--format", "wowhoneypot", str(log))
+    r = h.cli("classify")
+    assert " 0 changed" in r.stdout + r.stderr, r.stdout + r.stderr
+    con = sqlite3.connect(f"file:{h.store}?mode=ro", uri=True)
+    rows = con.execute("SELECT src_ip, tags FROM events WHERE json_extract(fields, '$.uri') = "
+                       "(SELECT json_extract(fields, '$.uri') FROM events WHERE src_ip LIKE '1.%' "
+                       "LIMIT 1)").fetchall()
+    con.close()
+    assert any(ip.startswith("1.") for ip, _ in rows) and any(not ip.startswith("1.") for ip, _ in rows)
+    for ip, tags in rows:
+        assert ("client-one" in json.loads(tags)) == ip.startswith("1."), (ip, tags)
