@@ -1,113 +1,87 @@
 /*
  * import.c - the import driver: a reader thread reads files through zlib (plain or gzip alike),
- * splits lines, parses each with the format's parser, keys and classifies it into a slot of a
- * small ring; the calling thread takes the slots in order and inserts new events in large
- * transactions with two prepared statements (SQLite on one thread, the rest on the other).
+ * splits lines, parses each with the format's parser, keys and classifies it, makes its ids and
+ * payload digest, and packs it into a block of a few thousand lines; the calling thread takes the
+ * blocks in order and only binds and steps (import_sql.c), in large transactions, while a counter
+ * thread counts the same blocks into the transaction's rollup, which the inserter flushes at the
+ * commit, less the lines it found present. One lock and one wake-up per block and stage.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <zlib.h>
 
-#include "core/hex.h"
 #include "analyze/import.h"
+#include "analyze/import_cache.h"
+#include "analyze/import_impl.h"
+#include "analyze/import_key.h"
 #include "analyze/rollup.h"
 #include "analyze/sig.h"
 #include "analyze/strmap.h"
+#include "core/digest.h"
+#include "core/hex.h"
 #include "core/limits.h"
 #include "core/ulid.h"
 #include "core/xmalloc.h"
 
 #define IMP_MAX_LINE	(8 * 1024 * 1024)	/* longer lines are reported and skipped */
 #define IMP_READ	(1024 * 1024)
-#define IMP_TXN_ROWS	100000
-#define IMP_RING	64			/* parsed lines waiting for their insert */
-#define IMP_RING_BYTES	(32 * 1024 * 1024)	/* their fields and payloads together */
-#define IMP_SLOT_KEEP	(64 * 1024)		/* a slot's buffers larger than this are freed */
-
-/* One parsed line on its way from the reader to the inserter. */
-struct imp_slot {
-	struct imp_rec	 rec;
-	uint8_t		 key[16];
-	struct buf	 tags;		/* the classified event's tags as JSON text */
-};
+#define IMP_TXN_LINES	100000			/* lines per transaction (at a block's end) */
+#define IMP_NBLOCKS	12			/* blocks filled, queued or being inserted: the reader
+					   goes on while a commit writes the pages */
+#define IMP_BLOCK_BYTES	(4 * 1024 * 1024)	/* a block is handed over past this */
+#define IMP_TAGS_MAX	(1 << 20)
+/* The largest line's bytes on top of a full block: sensor, fields, payload, tags. */
+#define IMP_BLOCK_MAX	(IMP_BLOCK_BYTES + 4096 + HNP_MAX_FIELDS_JSON + \
+			 HNP_MAX_PAYLOAD_BYTES + IMP_TAGS_MAX)
+#define IMP_BLOCK_KEEP	(2 * IMP_BLOCK_BYTES)	/* a block's bytes larger than this are freed */
 
 struct importer {
 	sqlite3		*db;
-	sqlite3_stmt	*ins_key, *ins_evt, *begin, *commit;
+	struct imp_sql	*q;
+	sqlite3_stmt	*begin, *commit;
 	const char	*format;
 	const char	*sensor;
-	struct sigdb	*sigs;		/* reader thread only */
 	imp_parse_fn	 parse;
 	char *const	*files;
 	size_t		 nfiles;
-	/* the ring: slot[tail .. head) are parsed, waiting for the inserter */
-	pthread_mutex_t	 mtx;
-	pthread_cond_t	 more, room;
-	struct imp_slot	 slot[IMP_RING];
-	size_t		 head, tail;
-	size_t		 inflight;	/* bytes of fields and payload in the ring */
-	int		 done;		/* the reader has finished */
-	int		 abort;		/* the inserter failed: the reader stops */
-	struct imp_rec	 tscache;	/* the last time text parsed (reader) */
-	struct strmap	 occ;		/* per file: line digest -> lines seen */
-	EVP_MD_CTX	*md;		/* reused for the line keys */
 	FILE		*errfp;
 	struct import_stats *st;
-	int64_t		 in_txn;
-	struct rollup	*ru;		/* the report's counts of this transaction's events */
-	int		 owned;		/* every earlier event is folded: ru may be flushed */
+	int		 owned;		/* every earlier event is folded: this import counts its own */
+	/* the ring: blk[tail .. head) are full, waiting for the inserter */
+	pthread_mutex_t	 mtx;
+	pthread_cond_t	 more, room, counted;
+	struct imp_block blk[IMP_NBLOCKS];
+	size_t		 head, tail;
+	size_t		 ctail;		/* the counter's next block (with owned; else unused) */
+	int		 done;		/* the reader has finished */
+	int		 abort;		/* the inserter failed: the reader stops */
+	/* reader thread */
+	struct sigdb	*sigs;
+	struct imp_rec	 rec;		/* the line being parsed (and the time text cache) */
+	struct buf	 tags;
+	struct imp_occ	 occ;		/* per file: line digest -> lines seen */
+	struct imp_cache *cache;	/* WOWHoneypot repeats (NULL: not used) */
+	struct imp_block *cur;		/* the block being filled */
+	int64_t		 txn_lines;
 	const char	*path;
 	int64_t		 lineno;
+	/* counter thread */
+	struct rollup	*ru;		/* the counts of this transaction's lines (owned) */
+	struct strmap	 flushed;	/* first-seen values handed to a flush, earliest time */
+	/* inserter thread */
+	struct rollup	*minus;		/* this transaction's lines found present (owned) */
+	uint8_t		 present[IMP_BLOCK_LINES];
+	int64_t		 in_txn;	/* events inserted in this transaction */
 };
-
-static void
-imp_sha256(const void *p, size_t len, uint8_t out[32])
-{
-	unsigned int	 n = 32;
-
-	EVP_Digest(p, len, out, &n, EVP_sha256(), NULL);
-}
 
 static void
 imp_bad(struct importer *im, const char *why)
 {
 	im->st->malformed++;
 	fprintf(im->errfp, "%s:%lld: %s\n", im->path, (long long)im->lineno, why);
-}
-
-/* The line's key: digest of format and line, and of how many identical lines came before. */
-static void
-imp_key(struct importer *im, const char *line, size_t len, uint8_t key[16])
-{
-	struct strmap_ent	*e;
-	EVP_MD_CTX		*ctx = im->md;
-	uint8_t			 d[32], d2[32];
-	unsigned int		 n = 32;
-	char			 num[24];
-	int64_t			 seen;
-
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	EVP_DigestUpdate(ctx, im->format, strlen(im->format) + 1);
-	EVP_DigestUpdate(ctx, line, len);
-	EVP_DigestFinal_ex(ctx, d, &n);
-	e = strmap_get(&im->occ, d, 16);
-	seen = e->count++;
-	if (seen == 0) {
-		memcpy(key, d, 16);
-		return;
-	}
-	memcpy(d2, d, 32);
-	n = (unsigned int)snprintf(num, sizeof(num), "#%lld", (long long)seen);
-	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-	EVP_DigestUpdate(ctx, d2, 32);
-	EVP_DigestUpdate(ctx, num, n);
-	n = 32;
-	EVP_DigestFinal_ex(ctx, d, &n);
-	memcpy(key, d, 16);
 }
 
 static int
@@ -140,174 +114,180 @@ imp_scalar(sqlite3 *db, const char *sql)
 	return v;
 }
 
-/*
- * Starts a transaction. When every event before it is folded (the mark is the highest seq),
- * this transaction's events are counted as they are inserted and their counts committed with
- * them; otherwise a later fold counts them.
- */
-static int
-imp_begin(struct importer *im)
-{
-	int64_t	 mark;
+/* ---- the reader thread ---- */
 
-	if (imp_step(im, im->begin) == -1)
-		return -1;
-	mark = rollup_mark(im->db);
-	im->owned = mark >= 0 && mark == imp_scalar(im->db,
-	    "SELECT COALESCE(MAX(seq), 0) FROM events");
-	rollup_free(im->ru);
-	im->ru = im->owned ? rollup_new() : NULL;
-	return 0;
-}
-
-static int
-imp_commit(struct importer *im)
-{
-	if (im->owned && im->in_txn > 0 &&
-	    rollup_flush(im->db, im->ru, sqlite3_last_insert_rowid(im->db)) == -1)
-		return imp_db_err(im);
-	im->in_txn = 0;
-	return imp_step(im, im->commit);
-}
-
-/* The tags the signatures give the event, as JSON text in the slot (reader thread). */
+/* The tags the signatures give the event, as JSON text in im->tags. */
 static void
-imp_classify(struct importer *im, struct imp_slot *sl)
+imp_classify(struct importer *im, const struct imp_rec *r, const char *sensor)
 {
-	struct imp_rec	*r = &sl->rec;
-	const char	*sensor = r->sensor[0] ? r->sensor : im->sensor;
 	struct evt	*ev;
 
-	sl->tags.len = 0;
+	im->tags.len = 0;
 	if (im->sigs != NULL) {
 		ev = evt_new_text(sensor, r->proto, r->kind, r->fields.len ?
 		    (const char *)r->fields.data : "{}", r->fields.len ? r->fields.len : 2);
 		ev->ts = r->ts;
-		snprintf(ev->src_ip, sizeof(ev->src_ip), "%s", r->src_ip);
-		snprintf(ev->dst_ip, sizeof(ev->dst_ip), "%s", r->dst_ip);
+		memcpy(ev->src_ip, r->src_ip, sizeof(ev->src_ip));	/* both EVT_IP_LEN */
+		memcpy(ev->dst_ip, r->dst_ip, sizeof(ev->dst_ip));
 		ev->src_port = (uint16_t)r->src_port;
 		ev->dst_port = (uint16_t)r->dst_port;
 		if (r->payload.len > 0)
 			evt_set_payload(ev, r->payload.data, r->payload.len, r->payload_total);
 		if (sigdb_classify(im->sigs, ev) > 0 && ev->tags != NULL)
-			evt_json_dump(ev->tags, &sl->tags);
+			evt_json_dump(ev->tags, &im->tags);
 		evt_free(ev);
 	}
-	if (sl->tags.len == 0)
-		buf_append(&sl->tags, "[]", 2);
+	if (im->tags.len == 0)
+		buf_append(&im->tags, "[]", 2);
 }
 
-/* Inserts a slot's event unless its key is known (inserter thread). */
-static int
-imp_insert(struct importer *im, struct imp_slot *sl)
+/* Appends p[0..n) to the block's bytes (sized for any line: only ENOMEM fails); its offset. */
+static size_t
+imp_put(struct imp_block *b, const void *p, size_t n)
 {
-	struct imp_rec	*r = &sl->rec;
-	const uint8_t	*key = sl->key;
-	sqlite3_stmt	*st = im->ins_evt;
-	int64_t		 k;
-	char		 id[ULID_LEN + 1], session[ULID_LEN + 1], sha[65];
-	uint8_t		 d[32];
-	const char	*sensor = r->sensor[0] ? r->sensor : im->sensor;
+	size_t	 off = b->bytes.len;
 
-	memcpy(&k, key, sizeof(k));
-	sqlite3_bind_int64(im->ins_key, 1, r->ts);
-	sqlite3_bind_int64(im->ins_key, 2, k);
-	if (imp_step(im, im->ins_key) == -1)
-		return -1;
-	if (sqlite3_changes(im->db) == 0) {
-		im->st->present++;
-		return 0;
+	if (buf_append(&b->bytes, p, n) == -1) {
+		fprintf(stderr, "hanipo import: out of memory\n");
+		abort();
 	}
-	ulid_encode(id, r->ts, key);
+	return off;
+}
+
+/* The oldest block still in use by the inserter or the counter (under mtx). */
+static size_t
+imp_oldest(const struct importer *im)
+{
+	return im->owned && im->ctail < im->tail ? im->ctail : im->tail;
+}
+
+/* Hands the block being filled to the inserter and takes the next free one. -1: stop. */
+static int
+imp_push(struct importer *im, int last)
+{
+	struct imp_block	*b = im->cur;
+
+	if (last || im->txn_lines >= IMP_TXN_LINES) {
+		b->commit = 1;
+		b->last = last;
+		im->txn_lines = 0;
+	}
+	pthread_mutex_lock(&im->mtx);
+	im->head++;
+	pthread_cond_broadcast(&im->more);
+	while (!im->abort && !last && im->head - imp_oldest(im) == IMP_NBLOCKS)
+		pthread_cond_wait(&im->room, &im->mtx);
+	im->cur = im->abort || last ? NULL : &im->blk[im->head % IMP_NBLOCKS];
+	pthread_mutex_unlock(&im->mtx);
+	if (im->cur == NULL)
+		return last ? 0 : -1;
+	b = im->cur;
+	b->n = 0;
+	b->commit = b->last = 0;
+	b->ru = NULL;
+	if (b->bytes.cap > IMP_BLOCK_KEEP)
+		buf_free(&b->bytes);
+	b->bytes.len = 0;
+	return 0;
+}
+
+/*
+ * Keys and classifies the parsed line into the block being filled; with sha (from the cache) the
+ * payload digest is that and the tags are in im->tags already. -1: stop.
+ */
+static int
+imp_pack(struct importer *im, const char *line, size_t len, const char *sha)
+{
+	struct imp_rec		*r = &im->rec;
+	struct imp_block	*b = im->cur;
+	struct imp_item		*it;
+	const char		*sensor = r->sensor[0] ? r->sensor : im->sensor;
+	uint8_t			 key[IMP_KEY_LEN], d[DIGEST_SHA256_LEN];
+
+	if ((b->n == IMP_BLOCK_LINES || b->bytes.len >= IMP_BLOCK_BYTES) && imp_push(im, 0) == -1)
+		return -1;
+	b = im->cur;
+	it = &b->it[b->n++];
+	im->txn_lines++;
+	imp_key(&im->occ, im->format, line, len, key);
+	it->ts = r->ts;
+	memcpy(&it->key, key, sizeof(it->key));
+	it->proto = r->proto;
+	it->kind = r->kind;
+	memcpy(it->src_ip, r->src_ip, sizeof(it->src_ip));
+	memcpy(it->dst_ip, r->dst_ip, sizeof(it->dst_ip));
+	it->src_port = r->src_port;
+	it->dst_port = r->dst_port;
+	ulid_encode(it->id, r->ts, key);
 	if (r->session_key[0] != '\0') {
 		char	 sk[200];
 		int	 n = snprintf(sk, sizeof(sk), "%s\n%s", sensor, r->session_key);
 
-		imp_sha256(sk, (size_t)n, d);
-		ulid_encode(session, 0, d);
+		digest_sha256(sk, (size_t)n < sizeof(sk) ? (size_t)n : sizeof(sk) - 1, d);
+		ulid_encode(it->session, 0, d);
 	} else
-		ulid_encode(session, r->ts, key + 6);
-	sqlite3_bind_text(st, 1, id, ULID_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, r->ts);
-	sqlite3_bind_text(st, 3, sensor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, session, ULID_LEN, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, r->proto, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, r->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, r->src_ip, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 8, r->src_port);
-	sqlite3_bind_text(st, 9, r->dst_ip, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 10, r->dst_port);
-	if (r->fields.len > 0)
-		sqlite3_bind_text(st, 11, (const char *)r->fields.data, (int)r->fields.len,
-		    SQLITE_STATIC);
-	else
-		sqlite3_bind_text(st, 11, "{}", 2, SQLITE_STATIC);
-	if (r->payload.len > 0) {
-		imp_sha256(r->payload.data, r->payload.len, d);
-		hex_encode(d, 32, sha);
-		sqlite3_bind_blob(st, 12, r->payload.data, (int)r->payload.len, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 13, (int64_t)(r->payload_total > r->payload.len ?
-		    r->payload_total : r->payload.len));
-		sqlite3_bind_text(st, 14, sha, 64, SQLITE_STATIC);
+		ulid_encode(it->session, r->ts, key + 6);
+	it->sensor = r->sensor[0] ? imp_put(b, r->sensor, strlen(r->sensor) + 1) : IMP_NO_OFF;
+	if (r->fields.len > 0) {
+		it->fields = imp_put(b, r->fields.data, r->fields.len);
+		it->flen = r->fields.len;
 	} else {
-		sqlite3_bind_null(st, 12);
-		sqlite3_bind_int64(st, 13, 0);
-		sqlite3_bind_null(st, 14);
+		it->fields = imp_put(b, "{}", 2);
+		it->flen = 2;
 	}
-	sqlite3_bind_text(st, 15, (const char *)sl->tags.data, (int)sl->tags.len, SQLITE_STATIC);
-	if (imp_step(im, st) == -1)
-		return -1;
-	im->st->imported++;
-	if (im->owned)
-		rollup_add(im->ru, r->ts, sensor, r->proto, r->kind, r->src_ip, r->dst_port,
-		    r->fields.len ? (const char *)r->fields.data : "{}",
-		    r->fields.len ? r->fields.len : 2, (const char *)sl->tags.data, sl->tags.len);
-	if (++im->in_txn >= IMP_TXN_ROWS && (imp_commit(im) == -1 || imp_begin(im) == -1))
-		return -1;
+	it->sha[0] = '\0';
+	it->plen = r->payload.len;
+	it->payload_total = r->payload_total > r->payload.len ? r->payload_total : r->payload.len;
+	if (r->payload.len > 0) {
+		it->payload = imp_put(b, r->payload.data, r->payload.len);
+		if (sha == NULL) {
+			digest_sha256(r->payload.data, r->payload.len, d);
+			hex_encode(d, sizeof(d), it->sha);
+		} else
+			memcpy(it->sha, sha, sizeof(it->sha));
+	}
+	if (sha == NULL)
+		imp_classify(im, r, sensor);
+	it->tags = imp_put(b, im->tags.data, im->tags.len);
+	it->tlen = im->tags.len;
 	return 0;
 }
 
-/* A free slot for the reader, or NULL when the inserter gave up. */
-static struct imp_slot *
-imp_slot_get(struct importer *im)
+/* A repeated request: the event from the cache, with this line's time and client. -1: stop. */
+static int
+imp_line_cached(struct importer *im, const char *line, size_t len, const struct imp_cached *c)
 {
-	struct imp_slot	*sl = NULL;
+	struct imp_rec	*r = &im->rec;
 
-	pthread_mutex_lock(&im->mtx);
-	while (!im->abort && (im->head - im->tail == IMP_RING ||
-	    (im->inflight > IMP_RING_BYTES && im->head != im->tail)))
-		pthread_cond_wait(&im->room, &im->mtx);
-	if (!im->abort)
-		sl = &im->slot[im->head % IMP_RING];
-	pthread_mutex_unlock(&im->mtx);
-	return sl;
+	r->proto = c->proto;
+	r->kind = c->kind;
+	memcpy(r->dst_ip, c->dst_ip, sizeof(r->dst_ip));
+	r->dst_port = c->dst_port;
+	r->payload_total = c->payload_total;
+	im->tags.len = 0;
+	if (buf_append(&r->fields, c->fields, c->flen) == -1 ||
+	    buf_append(&r->payload, c->payload, c->plen) == -1 ||
+	    buf_append(&im->tags, c->tags, c->tlen) == -1) {
+		fprintf(stderr, "hanipo import: out of memory\n");
+		abort();
+	}
+	return imp_pack(im, line, len, c->sha);
 }
 
-static void
-imp_slot_put(struct importer *im, struct imp_slot *sl)
-{
-	pthread_mutex_lock(&im->mtx);
-	im->inflight += sl->rec.fields.len + sl->rec.payload.len;
-	im->head++;
-	pthread_cond_signal(&im->more);
-	pthread_mutex_unlock(&im->mtx);
-}
-
-/* Parses, keys and classifies one line into the ring (reader thread). -1: stop. */
+/* Parses one line into the block being filled. -1: stop. */
 static int
 imp_line(struct importer *im, char *line, size_t len)
 {
-	struct imp_slot	*sl;
-	struct imp_rec	*r;
-	const char	*why = NULL;
+	struct imp_rec		*r = &im->rec;
+	const struct imp_cached	*c;
+	const struct imp_block	*b;
+	const char		*why = NULL;
+	size_t			 tail = 0;
 
 	if (len > 0 && line[len - 1] == '\r')
 		len--;
 	if (len == 0)
 		return 0;
-	if ((sl = imp_slot_get(im)) == NULL)
-		return -1;
-	r = &sl->rec;
 	r->fields.len = 0;
 	r->payload.len = 0;
 	r->payload_total = 0;
@@ -315,32 +295,40 @@ imp_line(struct importer *im, char *line, size_t len)
 	r->session_key[0] = '\0';
 	r->src_port = r->dst_port = 0;
 	r->dst_ip[0] = '\0';
-	memcpy(r->last_ts_text, im->tscache.last_ts_text, sizeof(r->last_ts_text));
-	r->last_ts_cache = im->tscache.last_ts_cache;
+	if (im->cache != NULL) {
+		if (imp_parse_wow_head(line, len, r, &why, &tail) == -1) {
+			imp_bad(im, why ? why : "malformed line");
+			return 0;
+		}
+		if ((c = imp_cache_get(im->cache, line + tail, len - tail)) != NULL)
+			return imp_line_cached(im, line, len, c);
+	}
 	if (im->parse(line, len, r, &why) == -1) {
 		imp_bad(im, why ? why : "malformed line");
 		return 0;
 	}
-	memcpy(im->tscache.last_ts_text, r->last_ts_text, sizeof(r->last_ts_text));
-	im->tscache.last_ts_cache = r->last_ts_cache;
-	imp_key(im, line, len, sl->key);
-	imp_classify(im, sl);
-	imp_slot_put(im, sl);
+	if (imp_pack(im, line, len, NULL) == -1)
+		return -1;
+	if (im->cache != NULL) {
+		b = im->cur;
+		imp_cache_put(im->cache, line + tail, len - tail, r, b->it[b->n - 1].sha,
+		    im->tags.data, im->tags.len);
+	}
 	return 0;
 }
 
-/* Streams one file's lines into imp_line. -1 on a database error (stops everything). */
+/* Streams one file's lines into imp_line. -1 when the inserter failed (stops everything). */
 static int
 imp_file(struct importer *im, const char *path)
 {
 	gzFile		 gz;
-	char		*buf;
-	size_t		 cap = IMP_READ * 2, have = 0, start, i;
+	char		*buf, *nl;
+	size_t		 cap = IMP_READ * 2, have = 0, start, end;
 	int		 n, errnum, skipping = 0, rc = 0;
 
 	im->path = path;
 	im->lineno = 0;
-	strmap_free(&im->occ);
+	imp_occ_free(&im->occ);
 	if ((gz = gzopen(path, "rb")) == NULL) {
 		fprintf(im->errfp, "%s: %s\n", path, errno ? strerror(errno) : "cannot open");
 		im->st->file_errors++;
@@ -377,19 +365,19 @@ imp_file(struct importer *im, const char *path)
 			break;
 		}
 		start = 0;
-		for (i = have; i < have + (size_t)n; i++) {
-			if (buf[i] != '\n')
-				continue;
+		end = have + (size_t)n;
+		while ((nl = memchr(buf + (start > have ? start : have), '\n',
+		    end - (start > have ? start : have))) != NULL) {
 			if (skipping)
 				skipping = 0;
 			else {
 				im->lineno++;
-				if ((rc = imp_line(im, buf + start, i - start)) == -1)
+				if ((rc = imp_line(im, buf + start, (size_t)(nl - buf) - start)) == -1)
 					goto out;
 			}
-			start = i + 1;
+			start = (size_t)(nl - buf) + 1;
 		}
-		have += (size_t)n;
+		have = end;
 		if (skipping)
 			have = 0;
 		else if (start > 0) {
@@ -412,20 +400,136 @@ imp_reader(void *arg)
 	for (i = 0; i < im->nfiles; i++)
 		if (imp_file(im, im->files[i]) == -1)
 			break;
+	if (im->cur != NULL)
+		imp_push(im, 1);
 	pthread_mutex_lock(&im->mtx);
 	im->done = 1;
-	pthread_cond_signal(&im->more);
+	pthread_cond_broadcast(&im->more);
 	pthread_mutex_unlock(&im->mtx);
 	return NULL;
 }
 
-/* Takes the ring's slots in order and inserts them (calling thread). -1 on a database error. */
+/* ---- the counter thread (when the import owns the rollup) ---- */
+
+static void
+imp_count(struct importer *im, struct rollup *ru, const struct imp_block *b)
+{
+	const char	*base = (const char *)b->bytes.data;
+	const struct imp_item *it;
+	size_t		 i;
+
+	for (i = 0; i < b->n; i++) {
+		it = &b->it[i];
+		rollup_add(ru, it->ts, imp_item_sensor(im->q, b, it), it->proto, it->kind,
+		    it->src_ip, it->dst_port, base + it->fields, it->flen, base + it->tags,
+		    it->tlen);
+	}
+}
+
+/* Counts every block into its transaction's rollup, which goes with the transaction's last. */
+static void *
+imp_counter(void *arg)
+{
+	struct importer		*im = arg;
+	struct imp_block	*b;
+
+	for (;;) {
+		pthread_mutex_lock(&im->mtx);
+		while (im->ctail == im->head && !im->done && !im->abort)
+			pthread_cond_wait(&im->more, &im->mtx);
+		if (im->abort || im->ctail == im->head) {
+			pthread_mutex_unlock(&im->mtx);
+			return NULL;
+		}
+		b = &im->blk[im->ctail % IMP_NBLOCKS];
+		pthread_mutex_unlock(&im->mtx);
+		if (im->ru == NULL)
+			im->ru = rollup_new();
+		imp_count(im, im->ru, b);
+		pthread_mutex_lock(&im->mtx);
+		if (b->commit) {
+			rollup_first_prune(im->ru, &im->flushed);
+			b->ru = im->ru;		/* the inserter takes it */
+			im->ru = NULL;
+		}
+		im->ctail++;
+		pthread_cond_broadcast(&im->counted);
+		pthread_cond_signal(&im->room);
+		pthread_mutex_unlock(&im->mtx);
+	}
+}
+
+/* ---- the inserter (calling thread) ---- */
+
+/*
+ * Ends the transaction: its events' counts (ru, less the lines found present) are committed
+ * with them when this import owns the rollup; a later fold counts them otherwise. Then starts
+ * the next one unless last.
+ */
+static int
+imp_commit(struct importer *im, struct rollup *ru, int last)
+{
+	if (im->owned && im->in_txn > 0 && ru != NULL) {
+		if (im->minus != NULL)
+			rollup_subtract(ru, im->minus);
+		if (rollup_flush(im->db, ru, sqlite3_last_insert_rowid(im->db)) == -1)
+			return imp_db_err(im);
+	}
+	rollup_free(im->minus);
+	im->minus = NULL;
+	im->in_txn = 0;
+	if (imp_step(im, im->commit) == -1)
+		return -1;
+	return last ? 0 : imp_step(im, im->begin);
+}
+
+/* Inserts the block's new lines, counts the present ones out of the rollup, commits if due. */
+static int
+imp_block_insert(struct importer *im, struct imp_block *b)
+{
+	const struct imp_item	*it;
+	const char		*base = (const char *)b->bytes.data;
+	size_t			 i;
+	int			 rc = 0;
+
+	if (imp_sql_keys(im->q, b, im->present) == -1 ||
+	    imp_sql_events(im->q, b, im->present) == -1)
+		rc = imp_db_err(im);
+	for (i = 0; i < b->n && rc == 0; i++) {
+		it = &b->it[i];
+		if (!im->present[i]) {
+			im->st->imported++;
+			im->in_txn++;
+			continue;
+		}
+		im->st->present++;
+		if (!im->owned)
+			continue;
+		if (im->minus == NULL)
+			im->minus = rollup_new();
+		rollup_add(im->minus, it->ts, imp_item_sensor(im->q, b, it), it->proto, it->kind,
+		    it->src_ip, it->dst_port, base + it->fields, it->flen, base + it->tags,
+		    it->tlen);
+	}
+	if (rc == 0 && b->commit) {
+		/* The counter's rollup of this transaction: wait until it has counted this block. */
+		pthread_mutex_lock(&im->mtx);
+		while (im->owned && im->ctail <= im->tail && !im->abort)
+			pthread_cond_wait(&im->counted, &im->mtx);
+		pthread_mutex_unlock(&im->mtx);
+		rc = imp_commit(im, b->ru, b->last);
+	}
+	rollup_free(b->ru);
+	b->ru = NULL;
+	return rc;
+}
+
+/* Takes the blocks in order and inserts them. -1 on a database error. */
 static int
 imp_inserter(struct importer *im)
 {
-	struct imp_slot	*sl;
-	size_t		 bytes;
-	int		 rc = 0;
+	struct imp_block	*b;
+	int			 rc, last;
 
 	for (;;) {
 		pthread_mutex_lock(&im->mtx);
@@ -435,26 +539,43 @@ imp_inserter(struct importer *im)
 			pthread_mutex_unlock(&im->mtx);
 			return 0;
 		}
-		sl = &im->slot[im->tail % IMP_RING];
+		b = &im->blk[im->tail % IMP_NBLOCKS];
 		pthread_mutex_unlock(&im->mtx);
-		rc = imp_insert(im, sl);
-		bytes = sl->rec.fields.len + sl->rec.payload.len;
-		if (sl->rec.fields.cap > IMP_SLOT_KEEP)
-			buf_free(&sl->rec.fields);
-		if (sl->rec.payload.cap > IMP_SLOT_KEEP)
-			buf_free(&sl->rec.payload);
-		if (sl->tags.cap > IMP_SLOT_KEEP)
-			buf_free(&sl->tags);
+		last = b->last;
+		rc = imp_block_insert(im, b);
 		pthread_mutex_lock(&im->mtx);
-		im->inflight -= bytes;
 		im->tail++;
-		if (rc == -1)
+		if (rc == -1) {
 			im->abort = 1;
+			pthread_cond_broadcast(&im->more);
+		}
 		pthread_cond_signal(&im->room);
 		pthread_mutex_unlock(&im->mtx);
-		if (rc == -1)
-			return -1;
+		if (rc == -1 || last)
+			return rc;
 	}
+}
+
+static int
+imp_prepare(struct importer *im)
+{
+	sqlite3	*db = im->db;
+	int64_t	 mark;
+
+	if ((im->q = imp_sql_new(db, im->sensor)) == NULL ||
+	    sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &im->begin, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "COMMIT", -1, &im->commit, NULL) != SQLITE_OK ||
+	    imp_step(im, im->begin) == -1)
+		return -1;
+	/*
+	 * When every event before the import is folded (the mark is the highest seq), the
+	 * import counts its events as it inserts them and commits the counts with them; a later
+	 * fold counts them otherwise. Each flush moves the mark to the last event: this holds for
+	 * the whole import.
+	 */
+	mark = rollup_mark(db);
+	im->owned = mark >= 0 && mark == imp_scalar(db, "SELECT COALESCE(MAX(seq), 0) FROM events");
+	return 0;
 }
 
 int
@@ -463,7 +584,7 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
     size_t errlen)
 {
 	struct importer	*im;
-	pthread_t	 reader;
+	pthread_t	 reader, counter;
 	size_t		 i;
 	int		 rc = 0;
 
@@ -484,59 +605,74 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
 	im->sigs = sigs;
 	im->files = files;
 	im->nfiles = nfiles;
-	im->md = EVP_MD_CTX_new();
 	im->errfp = errfp;
 	im->st = st;
 	pthread_mutex_init(&im->mtx, NULL);
 	pthread_cond_init(&im->more, NULL);
 	pthread_cond_init(&im->room, NULL);
-	for (i = 0; i < IMP_RING; i++) {
-		buf_init(&im->slot[i].rec.fields, HNP_MAX_FIELDS_JSON);
-		buf_init(&im->slot[i].rec.payload, HNP_MAX_PAYLOAD_BYTES);
-		buf_init(&im->slot[i].tags, 1 << 20);
+	pthread_cond_init(&im->counted, NULL);
+	buf_init(&im->rec.fields, HNP_MAX_FIELDS_JSON);
+	buf_init(&im->rec.payload, HNP_MAX_PAYLOAD_BYTES);
+	buf_init(&im->tags, IMP_TAGS_MAX);
+	for (i = 0; i < IMP_NBLOCKS; i++) {
+		im->blk[i].it = xcalloc(IMP_BLOCK_LINES, sizeof(*im->blk[i].it));
+		buf_init(&im->blk[i].bytes, IMP_BLOCK_MAX);
 	}
-	if (sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO import_seen (ts, key) VALUES (?, ?)", -1,
-	    &im->ins_key, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO events (id, ts, sensor, session, proto, kind, "
-	    "src_ip, src_port, dst_ip, dst_port, fields, payload, payload_len, payload_sha256, tags) "
-	    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &im->ins_evt, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &im->begin, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "COMMIT", -1, &im->commit, NULL) != SQLITE_OK ||
-	    imp_begin(im) == -1) {
+	im->cur = &im->blk[0];
+	/* Repeated requests reuse their event when no signature tests the client (import_cache.h). */
+	if (im->parse == imp_parse_wowhoneypot &&
+	    (sigs == NULL || !sigdb_reads_client(sigs, "http", "request")))
+		im->cache = imp_cache_new();
+	if (imp_prepare(im) == -1) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		rc = -1;
 		goto out;
 	}
+	if (im->owned && pthread_create(&counter, NULL, imp_counter, im) != 0)
+		im->owned = 0;		/* then a fold counts the events after the import */
 	if (pthread_create(&reader, NULL, imp_reader, im) != 0) {
 		snprintf(err, errlen, "cannot start the reader thread");
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		pthread_mutex_lock(&im->mtx);
+		im->abort = 1;
+		pthread_cond_broadcast(&im->more);
+		pthread_mutex_unlock(&im->mtx);
+		if (im->owned)
+			pthread_join(counter, NULL);
 		rc = -1;
 		goto out;
 	}
 	rc = imp_inserter(im);
 	pthread_join(reader, NULL);
-	if (rc == 0 && imp_commit(im) == -1)
-		rc = -1;
+	if (im->owned)
+		pthread_join(counter, NULL);
+	if (rc == 0 && !sqlite3_get_autocommit(db))
+		rc = imp_commit(im, NULL, 1);	/* not reached: the last block commits */
 	if (rc == -1) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	}
 out:
 	rollup_free(im->ru);
-	EVP_MD_CTX_free(im->md);
-	strmap_free(&im->occ);
-	for (i = 0; i < IMP_RING; i++) {
-		buf_free(&im->slot[i].rec.fields);
-		buf_free(&im->slot[i].rec.payload);
-		buf_free(&im->slot[i].tags);
+	strmap_free(&im->flushed);
+	rollup_free(im->minus);
+	imp_occ_free(&im->occ);
+	imp_cache_free(im->cache);
+	buf_free(&im->rec.fields);
+	buf_free(&im->rec.payload);
+	buf_free(&im->tags);
+	for (i = 0; i < IMP_NBLOCKS; i++) {
+		rollup_free(im->blk[i].ru);
+		free(im->blk[i].it);
+		buf_free(&im->blk[i].bytes);
 	}
-	sqlite3_finalize(im->ins_key);
-	sqlite3_finalize(im->ins_evt);
+	imp_sql_free(im->q);
 	sqlite3_finalize(im->begin);
 	sqlite3_finalize(im->commit);
 	pthread_mutex_destroy(&im->mtx);
 	pthread_cond_destroy(&im->more);
 	pthread_cond_destroy(&im->room);
+	pthread_cond_destroy(&im->counted);
 	free(im);
 	return rc;
 }

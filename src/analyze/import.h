@@ -39,6 +39,12 @@ typedef int (*imp_parse_fn)(const char *line, size_t len, struct imp_rec *r, con
 
 int	imp_parse_wowhoneypot(const char *line, size_t len, struct imp_rec *r, const char **why);
 int	imp_parse_cowrie(const char *line, size_t len, struct imp_rec *r, const char **why);
+/*
+ * The time and client of a WOWHoneypot line (the checks imp_parse_wowhoneypot starts with); *rest
+ * is where the host field starts: what follows decides everything else of the event.
+ */
+int	imp_parse_wow_head(const char *line, size_t len, struct imp_rec *r, const char **why,
+	    size_t *rest);
 
 struct import_stats {
 	int64_t		 imported;	/* new events */

@@ -96,6 +96,26 @@ wow_header(const struct imp_rec *r, const char *name, size_t *vlen)
 }
 
 static int
+wow_sec(const char *p)
+{
+	return p[0] >= '0' && p[0] <= '5' && p[1] >= '0' && p[1] <= '9';
+}
+
+/*
+ * Whether t[0..n) is "YYYY-MM-DD HH:MM:SS..." differing from the cached text (parsed before) in
+ * the seconds only, both below 60: then it is the cached time plus the difference (a log has
+ * ~10 lines a second, so most lines skip the full parse).
+ */
+static int
+wow_same_minute(const char *t, size_t n, const char *last)
+{
+	return n >= 19 && strlen(last) == n && t[4] == '-' && t[7] == '-' &&
+	    (t[10] == ' ' || t[10] == 'T') && t[13] == ':' && t[16] == ':' &&
+	    (n == 19 || t[19] < '0' || t[19] > '9') && wow_sec(t + 17) && wow_sec(last + 17) &&
+	    memcmp(t, last, 17) == 0 && memcmp(t + 19, last + 19, n - 19) == 0;
+}
+
+static int
 wow_ts(struct imp_rec *r, const char *s, size_t n)
 {
 	char	 t[40];
@@ -106,6 +126,13 @@ wow_ts(struct imp_rec *r, const char *s, size_t n)
 	t[n] = '\0';
 	if (strcmp(t, r->last_ts_text) == 0) {
 		r->ts = r->last_ts_cache;
+		return 0;
+	}
+	if (wow_same_minute(t, n, r->last_ts_text)) {
+		r->ts = r->last_ts_cache + ((t[17] - '0') * 10 + (t[18] - '0') -
+		    (r->last_ts_text[17] - '0') * 10 - (r->last_ts_text[18] - '0')) * 1000000LL;
+		memcpy(r->last_ts_text, t, n + 1);
+		r->last_ts_cache = r->ts;
 		return 0;
 	}
 	if (time_parse_point(t, 0, &r->ts) == -1 || n < 19)
@@ -176,12 +203,11 @@ wow_fields(struct imp_rec *r, const char *rl, size_t rlen, const char *host, siz
 }
 
 int
-imp_parse_wowhoneypot(const char *line, size_t len, struct imp_rec *r, const char **why)
+imp_parse_wow_head(const char *line, size_t len, struct imp_rec *r, const char **why,
+    size_t *rest)
 {
-	const char	*p, *end = line + len, *ip, *host, *b64, *rule, *status, *colon;
-	size_t		 rest, blen, rulelen, slen, iplen, hlen;
-	long		 st = 0;
-	size_t		 i;
+	const char	*p, *end = line + len, *ip;
+	size_t		 iplen;
 	struct in6_addr	 a6;
 	char		 tmp[EVT_IP_LEN + 8];
 
@@ -209,6 +235,23 @@ imp_parse_wowhoneypot(const char *line, size_t len, struct imp_rec *r, const cha
 		return -1;
 	}
 	memcpy(r->src_ip, tmp, iplen + 1);
+	*rest = (size_t)(p + 1 - line);
+	return 0;
+}
+
+int
+imp_parse_wowhoneypot(const char *line, size_t len, struct imp_rec *r, const char **why)
+{
+	const char	*p, *end = line + len, *host, *b64, *rule, *status, *colon;
+	size_t		 rest, blen, rulelen, slen, hlen, off;
+	long		 st = 0;
+	size_t		 i;
+	struct in6_addr	 a6;
+	char		 tmp[EVT_IP_LEN + 8];
+
+	if (imp_parse_wow_head(line, len, r, why, &off) == -1)
+		return -1;
+	p = line + off - 1;
 	host = ++p;
 	while (p < end && *p != ' ')
 		p++;

@@ -226,8 +226,8 @@ rollup_flush(sqlite3 *db, struct rollup *r, int64_t mark)
 		size_t			 sl;
 		int64_t			 hour;
 
-		if (e->key == NULL)
-			continue;
+		if (e->key == NULL || e->count == 0)
+			continue;	/* 0: every event of it was subtracted */
 		memcpy(&hour, e->key, sizeof(hour));
 		sensor = e->key + sizeof(hour);
 		sl = strlen(sensor);
@@ -244,8 +244,8 @@ rollup_flush(sqlite3 *db, struct rollup *r, int64_t mark)
 	for (i = 0; i < r->first.cap; i++) {
 		const struct strmap_ent	*e = &r->first.tab[i];
 
-		if (e->key == NULL)
-			continue;
+		if (e->key == NULL || e->count == 0)
+			continue;	/* 0: pruned */
 		sqlite3_bind_text(f, 1, ru_what((unsigned char)e->key[0]), -1, SQLITE_STATIC);
 		sqlite3_bind_text(f, 2, e->key + 1, (int)e->len - 1, SQLITE_STATIC);
 		sqlite3_bind_int64(f, 3, e->aux);
@@ -262,6 +262,37 @@ out:
 	sqlite3_finalize(f);
 	sqlite3_finalize(m);
 	return rc;
+}
+
+void
+rollup_subtract(struct rollup *r, const struct rollup *minus)
+{
+	const struct strmap_ent	*e;
+	size_t			 i;
+
+	for (i = 0; i < minus->counts.cap; i++) {
+		e = &minus->counts.tab[i];
+		if (e->key != NULL && e->count != 0)
+			strmap_get(&r->counts, e->key, e->len)->count -= e->count;
+	}
+}
+
+void
+rollup_first_prune(struct rollup *r, struct strmap *flushed)
+{
+	struct strmap_ent	*e, *f;
+	size_t			 i;
+
+	for (i = 0; i < r->first.cap; i++) {
+		e = &r->first.tab[i];
+		if (e->key == NULL || e->count == 0)
+			continue;
+		f = strmap_get(flushed, e->key, e->len);
+		if (f->count++ > 0 && f->aux <= e->aux)
+			e->count = 0;
+		else
+			f->aux = e->aux;
+	}
 }
 
 int64_t

@@ -58,6 +58,20 @@ void	rollup_add(struct rollup *r, int64_t ts, const char *sensor, const char *pr
  * fold mark to mark, inside the caller's transaction. 0, or -1 (sqlite3_errmsg tells).
  */
 int	rollup_flush(sqlite3 *db, struct rollup *r, int64_t mark);
+/*
+ * Takes minus's counts out of r: minus holds events added to r that were not stored after all
+ * (an import counts every line ahead and learns later which were already present). Their
+ * first-seen times stay: a present line's values were folded when it was first stored.
+ */
+void	rollup_subtract(struct rollup *r, const struct rollup *minus);
+/*
+ * Drops from r the first-seen values that flushed already holds at the same or an earlier time,
+ * and records the others in flushed (value -> time): a flush would leave those rows unchanged.
+ * An import flushes one rollup per transaction, and its lines come in time order, so after the
+ * first most of its sources and paths are known.
+ */
+struct strmap;
+void	rollup_first_prune(struct rollup *r, struct strmap *flushed);
 void	rollup_free(struct rollup *r);
 
 /* The fold mark: events with seq <= it are in the tables. -1 on error. */

@@ -58,6 +58,11 @@ const struct sig *sigdb_find(const struct sigdb *db, const char *id);
  * Not thread-safe for one db: one thread classifies with a given db at a time.
  */
 int	sigdb_classify(struct sigdb *db, struct evt *ev);
+/*
+ * Whether a signature for events of (proto, kind) tests the client (src_ip, src_port): when none
+ * does, two such events that differ only in client and time get the same tags.
+ */
+int	sigdb_reads_client(struct sigdb *db, const char *proto, const char *kind);
 
 struct store;
 /* Makes the store's writer classify every event with db before storing it (db NULL: stop), and

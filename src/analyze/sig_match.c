@@ -560,3 +560,24 @@ sigdb_classify(struct sigdb *db, struct evt *ev)
 		buf_free(&v->scratch);
 	return nmatch;
 }
+
+int
+sigdb_reads_client(struct sigdb *db, const char *proto, const char *kind)
+{
+	const struct sig_group	*g = sig_group(db, proto, kind);
+	const struct sig_rec	*rec;
+	const struct sig_cond	*c;
+	size_t			 i, k, j, f;
+
+	for (i = 0; i < g->n; i++) {
+		rec = &db->recs[g->recs[i]];
+		for (k = 0; k < rec->nclauses; k++)
+			for (j = 0; j < rec->clauses[k].nconds; j++) {
+				c = &rec->clauses[k].conds[j];
+				for (f = 0; f < c->nfields; f++)
+					if (c->fields[f].f == SF_SRC_IP || c->fields[f].f == SF_SRC_PORT)
+						return 1;
+			}
+	}
+	return 0;
+}

@@ -1,22 +1,28 @@
-/* strmap.c - open addressing (linear probing) over FNV-1a hashes; grows at 1/2 load. */
+/* strmap.c - open addressing (linear probing) over a word-at-a-time hash; grows at 1/2 load. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze/strmap.h"
 #include "core/xmalloc.h"
 
-static uint64_t
+uint64_t
 strmap_hash(const void *key, size_t len)
 {
 	const uint8_t	*p = key;
-	uint64_t	 h = 1469598103934665603ULL;
-	size_t		 i;
+	uint64_t	 h = 0x9e3779b97f4a7c15ULL ^ len, w;
 
-	for (i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 1099511628211ULL;
+	/* Eight bytes a step (a byte-wise FNV was a tenth of an import's reader thread). */
+	for (; len >= 8; p += 8, len -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
-	return h ^ (h >> 29);
+	w = 0;
+	memcpy(&w, p, len);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 32);
 }
 
 static void
@@ -26,7 +32,9 @@ strmap_grow(struct strmap *m)
 	size_t			 oldcap = m->cap, i, j;
 
 	m->cap = oldcap ? oldcap * 2 : 64;
-	m->tab = xcalloc(m->cap, sizeof(*m->tab));
+	/* Written, not calloc'd: probing would read zero pages, each write then faults again. */
+	m->tab = xreallocarray(NULL, m->cap, sizeof(*m->tab));
+	memset(m->tab, 0, m->cap * sizeof(*m->tab));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].key == NULL)
 			continue;

@@ -31,5 +31,7 @@ struct strmap_ent **strmap_sorted(const struct strmap *m, size_t *n);
 /* Ordered by key ascending. */
 struct strmap_ent **strmap_sorted_keys(const struct strmap *m, size_t *n);
 void	strmap_free(struct strmap *m);
+/* The map's hash of key[0..len) (word at a time; for other tables keyed by bytes). */
+uint64_t strmap_hash(const void *key, size_t len);
 
 #endif

@@ -1,0 +1,103 @@
+/*
+ * import_cache.c - recent WOWHoneypot line tails and their events (import_cache.h): 4,096 slots
+ * chosen by the tail's hash, each holding the tail itself (compared in full on a hit) and the
+ * event's bytes; a tail or event too large is not kept.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/import_cache.h"
+#include "analyze/strmap.h"
+#include "core/buf.h"
+#include "core/xmalloc.h"
+
+#define IC_SLOTS	4096		/* a power of two */
+#define IC_TAIL_MAX	1024		/* bytes of a tail kept */
+#define IC_DATA_MAX	4096		/* bytes of an event's fields, payload and tags kept */
+
+struct ic_slot {
+	uint64_t		 hash;
+	size_t			 tlen;		/* 0: empty */
+	struct buf		 bytes;		/* tail, then fields, payload, tags */
+	struct imp_cached	 ev;		/* pointers into bytes */
+};
+
+struct imp_cache {
+	struct ic_slot	*slot;
+};
+
+struct imp_cache *
+imp_cache_new(void)
+{
+	struct imp_cache	*c = xcalloc(1, sizeof(*c));
+	size_t			 i;
+
+	c->slot = xcalloc(IC_SLOTS, sizeof(*c->slot));
+	for (i = 0; i < IC_SLOTS; i++)
+		buf_init(&c->slot[i].bytes, IC_TAIL_MAX + IC_DATA_MAX);
+	return c;
+}
+
+void
+imp_cache_free(struct imp_cache *c)
+{
+	size_t	 i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < IC_SLOTS; i++)
+		buf_free(&c->slot[i].bytes);
+	free(c->slot);
+	free(c);
+}
+
+const struct imp_cached *
+imp_cache_get(struct imp_cache *c, const char *tail, size_t len)
+{
+	uint64_t	 h = strmap_hash(tail, len);
+	struct ic_slot	*s = &c->slot[h & (IC_SLOTS - 1)];
+
+	if (s->tlen != len || s->hash != h || len == 0 || memcmp(s->bytes.data, tail, len) != 0)
+		return NULL;
+	return &s->ev;
+}
+
+void
+imp_cache_put(struct imp_cache *c, const char *tail, size_t len, const struct imp_rec *r,
+    const char *sha, const uint8_t *tags, size_t tlen)
+{
+	uint64_t	 h = strmap_hash(tail, len);
+	struct ic_slot	*s = &c->slot[h & (IC_SLOTS - 1)];
+	struct imp_cached *e = &s->ev;
+	size_t		 f, p, t;
+
+	s->tlen = 0;
+	if (len == 0 || len > IC_TAIL_MAX || r->fields.len + r->payload.len + tlen > IC_DATA_MAX)
+		return;
+	s->bytes.len = 0;
+	if (buf_append(&s->bytes, tail, len) == -1)
+		return;			/* ENOMEM: nothing kept */
+	f = s->bytes.len;
+	if (buf_append(&s->bytes, r->fields.data, r->fields.len) == -1)
+		return;
+	p = s->bytes.len;
+	if (buf_append(&s->bytes, r->payload.data, r->payload.len) == -1)
+		return;
+	t = s->bytes.len;
+	if (buf_append(&s->bytes, tags, tlen) == -1)
+		return;
+	e->proto = r->proto;
+	e->kind = r->kind;
+	memcpy(e->dst_ip, r->dst_ip, sizeof(e->dst_ip));
+	e->dst_port = r->dst_port;
+	e->payload_total = r->payload_total;
+	memcpy(e->sha, sha, sizeof(e->sha));
+	e->fields = s->bytes.data + f;
+	e->flen = r->fields.len;
+	e->payload = s->bytes.data + p;
+	e->plen = r->payload.len;
+	e->tags = s->bytes.data + t;
+	e->tlen = tlen;
+	s->hash = h;
+	s->tlen = len;
+}

@@ -1,0 +1,281 @@
+/*
+ * import_sql.c - the import's SQL side, per block of lines: one range read of import_seen over
+ * the block's times says which lines are present (exact: the keys in the range are compared in
+ * memory), then the new keys and events go in many rows per INSERT, which spares SQLite most of
+ * its per-statement work (cursors opened and closed, halt). A block whose range holds too many
+ * stored keys (logs imported out of order) takes the row-by-row path. The INSERTs say OR FAIL:
+ * a statement that fails keeps its earlier rows (the import then rolls the transaction back),
+ * so SQLite keeps no statement journal (with ABORT it copied every page a statement touched
+ * into a temporary file first: twelve times the writes of the rows).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/import_impl.h"
+#include "core/xmalloc.h"
+
+#define IMP_KEY_ROWS	64	/* keys per INSERT */
+#define IMP_EVT_ROWS	16	/* events per INSERT (15 parameters each) */
+#define IMP_EVT_COLS	15
+#define IMP_SCAN_MAX	(2 * IMP_BLOCK_LINES)	/* stored keys read per block, at most */
+#define IMP_SET_SLOTS	32768	/* a power of two, > 2 * (IMP_BLOCK_LINES + IMP_SCAN_MAX) */
+
+struct imp_seen {
+	int64_t		 ts, key;
+	uint32_t	 gen;		/* the slot is used when gen is the set's */
+};
+
+struct imp_sql {
+	sqlite3		*db;
+	const char	*sensor;
+	int		 sensor_len;
+	sqlite3_stmt	*scan;			/* stored keys in a time range */
+	sqlite3_stmt	*key1, *key_or_ignore, *keyn;
+	sqlite3_stmt	*evt1, *evtn;
+	struct imp_seen	*set;
+	uint32_t	 gen;
+};
+
+static char *
+sql_values(const char *head, int cols, int rows)
+{
+	size_t	 hl = strlen(head), cap = hl + (size_t)rows * ((size_t)cols * 2 + 3) + 1;
+	char	*s = xmalloc(cap), *p;
+	int	 r, c;
+
+	memcpy(s, head, hl);
+	p = s + hl;
+	for (r = 0; r < rows; r++) {
+		*p++ = r ? ',' : ' ';
+		*p++ = '(';
+		for (c = 0; c < cols; c++) {
+			*p++ = '?';
+			*p++ = c + 1 < cols ? ',' : ')';
+		}
+	}
+	*p = '\0';
+	return s;
+}
+
+static int
+sql_prep(sqlite3 *db, const char *head, int cols, int rows, sqlite3_stmt **st)
+{
+	char	*sql = sql_values(head, cols, rows);
+	int	 rc = sqlite3_prepare_v2(db, sql, -1, st, NULL);
+
+	free(sql);
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
+#define SQL_KEYS	"INSERT OR FAIL INTO import_seen (ts, key) VALUES"
+#define SQL_EVTS	"INSERT OR FAIL INTO events (id, ts, sensor, session, proto, kind, src_ip, " \
+			"src_port, dst_ip, dst_port, fields, payload, payload_len, " \
+			"payload_sha256, tags) VALUES"
+
+struct imp_sql *
+imp_sql_new(sqlite3 *db, const char *sensor)
+{
+	struct imp_sql	*q = xcalloc(1, sizeof(*q));
+
+	q->db = db;
+	q->sensor = sensor;
+	q->sensor_len = (int)strlen(sensor);
+	if (sqlite3_prepare_v2(db, "SELECT ts, key FROM import_seen WHERE ts BETWEEN ?1 AND ?2 "
+	    "LIMIT ?3", -1, &q->scan, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO import_seen (ts, key) VALUES (?, ?)",
+	    -1, &q->key_or_ignore, NULL) != SQLITE_OK ||
+	    sql_prep(db, SQL_KEYS, 2, 1, &q->key1) == -1 ||
+	    sql_prep(db, SQL_KEYS, 2, IMP_KEY_ROWS, &q->keyn) == -1 ||
+	    sql_prep(db, SQL_EVTS, IMP_EVT_COLS, 1, &q->evt1) == -1 ||
+	    sql_prep(db, SQL_EVTS, IMP_EVT_COLS, IMP_EVT_ROWS, &q->evtn) == -1) {
+		imp_sql_free(q);
+		return NULL;
+	}
+	q->set = xcalloc(IMP_SET_SLOTS, sizeof(*q->set));
+	return q;
+}
+
+void
+imp_sql_free(struct imp_sql *q)
+{
+	if (q == NULL)
+		return;
+	sqlite3_finalize(q->scan);
+	sqlite3_finalize(q->key_or_ignore);
+	sqlite3_finalize(q->key1);
+	sqlite3_finalize(q->keyn);
+	sqlite3_finalize(q->evt1);
+	sqlite3_finalize(q->evtn);
+	free(q->set);
+	free(q);
+}
+
+const char *
+imp_item_sensor(const struct imp_sql *q, const struct imp_block *b, const struct imp_item *it)
+{
+	return it->sensor == IMP_NO_OFF ? q->sensor : (const char *)b->bytes.data + it->sensor;
+}
+
+static int
+sql_step(sqlite3_stmt *st)
+{
+	int	 rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Adds (ts, key) to the set; 1 if it was there already. */
+static int
+set_add(struct imp_sql *q, int64_t ts, int64_t key)
+{
+	uint64_t	 h = ((uint64_t)key ^ (uint64_t)ts * 0x9e3779b97f4a7c15ULL);
+	size_t		 j;
+
+	for (j = (h ^ h >> 29) & (IMP_SET_SLOTS - 1); q->set[j].gen == q->gen;
+	    j = (j + 1) & (IMP_SET_SLOTS - 1))
+		if (q->set[j].ts == ts && q->set[j].key == key)
+			return 1;
+	q->set[j].ts = ts;
+	q->set[j].key = key;
+	q->set[j].gen = q->gen;
+	return 0;
+}
+
+/* Row by row: INSERT OR IGNORE tells which keys were there. */
+static int
+sql_keys_rows(struct imp_sql *q, const struct imp_block *b, uint8_t *present)
+{
+	size_t	 i;
+
+	for (i = 0; i < b->n; i++) {
+		sqlite3_bind_int64(q->key_or_ignore, 1, b->it[i].ts);
+		sqlite3_bind_int64(q->key_or_ignore, 2, b->it[i].key);
+		if (sql_step(q->key_or_ignore) == -1)
+			return -1;
+		present[i] = sqlite3_changes(q->db) == 0;
+	}
+	return 0;
+}
+
+/* Reads the stored keys of b's time range into the set. 1 if there were too many. */
+static int
+sql_scan(struct imp_sql *q, const struct imp_block *b)
+{
+	int64_t	 lo = INT64_MAX, hi = INT64_MIN, n = 0;
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->it[i].ts < lo)
+			lo = b->it[i].ts;
+		if (b->it[i].ts > hi)
+			hi = b->it[i].ts;
+	}
+	sqlite3_bind_int64(q->scan, 1, lo);
+	sqlite3_bind_int64(q->scan, 2, hi);
+	sqlite3_bind_int64(q->scan, 3, IMP_SCAN_MAX + 1);
+	while ((rc = sqlite3_step(q->scan)) == SQLITE_ROW) {
+		if (++n > IMP_SCAN_MAX)
+			break;
+		set_add(q, sqlite3_column_int64(q->scan, 0), sqlite3_column_int64(q->scan, 1));
+	}
+	sqlite3_reset(q->scan);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return -1;
+	return n > IMP_SCAN_MAX;
+}
+
+int
+imp_sql_keys(struct imp_sql *q, const struct imp_block *b, uint8_t *present)
+{
+	sqlite3_stmt	*st;
+	size_t		 i, k, rows;
+	int		 rc;
+
+	if (b->n == 0)
+		return 0;
+	if (++q->gen == 0) {
+		memset(q->set, 0, IMP_SET_SLOTS * sizeof(*q->set));
+		q->gen = 1;
+	}
+	if ((rc = sql_scan(q, b)) == -1)
+		return -1;
+	if (rc == 1)
+		return sql_keys_rows(q, b, present);
+	for (i = 0; i < b->n; i++)
+		present[i] = (uint8_t)set_add(q, b->it[i].ts, b->it[i].key);
+	/* The new keys, many per statement: none can collide (all of the range was read). */
+	for (i = 0; i < b->n;) {
+		for (k = i, rows = 0; k < b->n && rows < IMP_KEY_ROWS; k++)
+			rows += !present[k];
+		st = rows == IMP_KEY_ROWS ? q->keyn : q->key1;
+		for (rows = 0; i < b->n && rows < (st == q->keyn ? IMP_KEY_ROWS : 1); i++) {
+			if (present[i])
+				continue;
+			sqlite3_bind_int64(st, (int)(2 * rows + 1), b->it[i].ts);
+			sqlite3_bind_int64(st, (int)(2 * rows + 2), b->it[i].key);
+			rows++;
+		}
+		if (rows > 0 && sql_step(st) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* Binds it's event as row r of st. */
+static void
+sql_bind_event(struct imp_sql *q, const struct imp_block *b, const struct imp_item *it,
+    sqlite3_stmt *st, int r)
+{
+	const char	*base = (const char *)b->bytes.data;
+	int		 c = r * IMP_EVT_COLS;
+
+	sqlite3_bind_text(st, c + 1, it->id, ULID_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(st, c + 2, it->ts);
+	if (it->sensor == IMP_NO_OFF)
+		sqlite3_bind_text(st, c + 3, q->sensor, q->sensor_len, SQLITE_STATIC);
+	else
+		sqlite3_bind_text(st, c + 3, base + it->sensor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, c + 4, it->session, ULID_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, c + 5, it->proto, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, c + 6, it->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, c + 7, it->src_ip, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, c + 8, it->src_port);
+	sqlite3_bind_text(st, c + 9, it->dst_ip, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, c + 10, it->dst_port);
+	sqlite3_bind_text(st, c + 11, base + it->fields, (int)it->flen, SQLITE_STATIC);
+	if (it->plen > 0) {
+		sqlite3_bind_blob(st, c + 12, base + it->payload, (int)it->plen, SQLITE_STATIC);
+		sqlite3_bind_int64(st, c + 13, (int64_t)it->payload_total);
+		sqlite3_bind_text(st, c + 14, it->sha, 2 * DIGEST_SHA256_LEN, SQLITE_STATIC);
+	} else {
+		sqlite3_bind_null(st, c + 12);
+		sqlite3_bind_int64(st, c + 13, 0);
+		sqlite3_bind_null(st, c + 14);
+	}
+	sqlite3_bind_text(st, c + 15, base + it->tags, (int)it->tlen, SQLITE_STATIC);
+}
+
+int
+imp_sql_events(struct imp_sql *q, const struct imp_block *b, const uint8_t *present)
+{
+	sqlite3_stmt	*st;
+	size_t		 i, k, rows, want;
+
+	for (i = 0; i < b->n;) {
+		for (k = i, rows = 0; k < b->n && rows < IMP_EVT_ROWS; k++)
+			rows += !present[k];
+		st = rows == IMP_EVT_ROWS ? q->evtn : q->evt1;
+		want = st == q->evtn ? IMP_EVT_ROWS : 1;
+		for (rows = 0; i < b->n && rows < want; i++) {
+			if (present[i])
+				continue;
+			sql_bind_event(q, b, &b->it[i], st, (int)rows);
+			rows++;
+		}
+		if (rows > 0 && sql_step(st) == -1)
+			return -1;
+	}
+	return 0;
+}
