@@ -24,7 +24,9 @@
 #include "core/hex.h"
 #include "core/limits.h"
 #include "core/ulid.h"
+#include "core/timeutil.h"
 #include "core/xmalloc.h"
+#include "store/chain.h"
 
 #define IMP_MAX_LINE	(8 * 1024 * 1024)	/* longer lines are reported and skipped */
 #define IMP_READ	(1024 * 1024)
@@ -73,6 +75,8 @@ struct importer {
 	struct strmap	 flushed;	/* first-seen values handed to a flush, earliest time */
 	/* inserter thread */
 	struct rollup	*minus;		/* this transaction's lines found present (owned) */
+	struct chain	*chain;		/* each sensor's hash chain: a link per transaction */
+	int64_t		 next_seq;	/* the seq SQLite gives the next inserted event */
 	uint8_t		 present[IMP_BLOCK_LINES];
 	int64_t		 in_txn;	/* events inserted in this transaction */
 };
@@ -472,7 +476,8 @@ imp_commit(struct importer *im, struct rollup *ru, int last)
 	if (im->owned && im->in_txn > 0 && ru != NULL) {
 		if (im->minus != NULL)
 			rollup_subtract(ru, im->minus);
-		if (rollup_flush(im->db, ru, sqlite3_last_insert_rowid(im->db)) == -1)
+		/* The fold mark: the last event (the chain's link is the last row inserted). */
+		if (rollup_flush(im->db, ru, im->next_seq - 1) == -1)
 			return imp_db_err(im);
 	}
 	rollup_free(im->minus);
@@ -481,6 +486,60 @@ imp_commit(struct importer *im, struct rollup *ru, int last)
 	if (imp_step(im, im->commit) == -1)
 		return -1;
 	return last ? 0 : imp_step(im, im->begin);
+}
+
+/*
+ * Chains the block's inserted events, with the seqs SQLite gave them: a link per sensor and block
+ * (as the daemon's writer makes one per batch), in the block's transaction. If the transaction
+ * fails the import stops, so links kept in memory ahead of the file are never used.
+ */
+#if IMP_BLOCK_LINES > HNP_MAX_BATCH_EVENTS
+#error "a chain link holds at most HNP_MAX_BATCH_EVENTS events"
+#endif
+static int
+imp_chain_add(struct importer *im, const struct imp_block *b)
+{
+	const char		*base = (const char *)b->bytes.data;
+	const struct imp_item	*it;
+	struct chain_row	 r;
+	size_t			 i;
+	int64_t			 first = im->next_seq;
+
+	for (i = 0; i < b->n; i++) {
+		if (im->present[i])
+			continue;
+		it = &b->it[i];
+		r.seq = im->next_seq++;
+		r.id = it->id;
+		r.ts = it->ts;
+		r.sensor = imp_item_sensor(im->q, b, it);
+		r.session = it->session;
+		r.proto = it->proto;
+		r.kind = it->kind;
+		r.src_ip = it->src_ip;
+		r.src_port = it->src_port;
+		r.dst_ip = it->dst_ip;
+		r.dst_port = it->dst_port;
+		r.fields = base + it->fields;
+		r.fields_len = it->flen;
+		r.payload = it->plen > 0 ? base + it->payload : NULL;
+		r.payload_len = it->plen;
+		r.payload_total = it->plen > 0 ? (int64_t)it->payload_total : 0;
+		r.payload_sha256 = it->plen > 0 ? it->sha : NULL;
+		chain_add(im->chain, &r);
+	}
+	/* Rows get max(seq) + 1 in order: anything else would chain the wrong rows. */
+	if (im->next_seq > first && sqlite3_last_insert_rowid(im->db) != im->next_seq - 1) {
+		fprintf(im->errfp, "hanipo import: event numbers out of step (seq %lld, expected "
+		    "%lld)\n", (long long)sqlite3_last_insert_rowid(im->db),
+		    (long long)(im->next_seq - 1));
+		return -1;
+	}
+	if (chain_write(im->chain, im->db, time_now_us()) == -1)
+		return imp_db_err(im);
+	chain_committed(im->chain);
+	chain_begin(im->chain);
+	return 0;
 }
 
 /* Inserts the block's new lines, counts the present ones out of the rollup, commits if due. */
@@ -495,6 +554,8 @@ imp_block_insert(struct importer *im, struct imp_block *b)
 	if (imp_sql_keys(im->q, b, im->present) == -1 ||
 	    imp_sql_events(im->q, b, im->present) == -1)
 		rc = imp_db_err(im);
+	else if (imp_chain_add(im, b) == -1)
+		rc = -1;
 	for (i = 0; i < b->n && rc == 0; i++) {
 		it = &b->it[i];
 		if (!im->present[i]) {
@@ -562,11 +623,15 @@ imp_prepare(struct importer *im)
 	sqlite3	*db = im->db;
 	int64_t	 mark;
 
+	char	 err[256];
+
 	if ((im->q = imp_sql_new(db, im->sensor)) == NULL ||
 	    sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &im->begin, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "COMMIT", -1, &im->commit, NULL) != SQLITE_OK ||
-	    imp_step(im, im->begin) == -1)
+	    imp_step(im, im->begin) == -1 || (im->chain = chain_open(db, err, sizeof(err))) == NULL)
 		return -1;
+	im->next_seq = imp_scalar(db, "SELECT COALESCE(MAX(seq), 0) FROM events") + 1;
+	chain_begin(im->chain);
 	/*
 	 * When every event before the import is folded (the mark is the highest seq), the
 	 * import counts its events as it inserts them and commits the counts with them; a later
@@ -667,6 +732,7 @@ out:
 		buf_free(&im->blk[i].bytes);
 	}
 	imp_sql_free(im->q);
+	chain_free(im->chain);
 	sqlite3_finalize(im->begin);
 	sqlite3_finalize(im->commit);
 	pthread_mutex_destroy(&im->mtx);

@@ -125,3 +125,30 @@ def test_seal_and_verify_seal_under_faketime(make_hanipo):
     con.close()
     r = h.cli("verify", "--seal", check=False)
     assert r.returncode == 1 and "seal 2031-05-01: BROKEN" in r.stdout, r.stdout
+
+
+def test_import_after_the_daemon_is_chained(make_hanipo):
+    """Old logs imported into a store the daemon already chains, under the same sensor name:
+    the import adds its own links, so verify still passes and covers the imported events too,
+    and a later daemon run chains on from them."""
+    from test_report import DATA
+    h = make_hanipo()
+    fill(h, 3)
+    assert h.stop() == 0
+    r = h.cli("import", "--format", "wowhoneypot", str(DATA / "access_log"), check=False)
+    assert r.returncode == 0 and "16 imported" in r.stderr, r.stderr
+    r = h.cli("verify", check=False)
+    assert r.returncode == 0 and r.stdout.startswith("chain ok:"), r.stdout + r.stderr
+    assert f"{len(h.events())} events" in r.stdout, r.stdout    # every event is chained
+    h.start()
+    fill(h, 5)
+    assert h.stop() == 0
+    r = h.cli("verify", check=False)
+    assert r.returncode == 0 and f"{len(h.events())} events" in r.stdout, r.stdout
+    # an imported row edited: verify names it
+    with __import__("sqlite3").connect(str(h.store)) as con:
+        seq, eid = con.execute("SELECT seq, id FROM events WHERE json_extract(fields, "
+                               "'$.imported') IS NOT NULL ORDER BY seq LIMIT 1 OFFSET 3").fetchone()
+        con.execute("UPDATE events SET src_ip = '192.0.2.99' WHERE seq = ?", (seq,))
+    r = h.cli("verify", check=False)
+    assert r.returncode == 1 and f"BROKEN at event {eid}" in r.stdout, r.stdout
