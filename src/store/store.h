@@ -21,6 +21,8 @@ struct event_base;
 #define STORE_PRIORITIES	3
 #define STORE_HANDOFF_PRIORITY	2
 #define STORE_WAIT_PRIORITY	0
+/* The loop looks at its timers again after this many µs of callbacks (run.c). */
+#define STORE_DISPATCH_US	200
 
 /* Called on the event loop's thread after a commit: every event with seq <= committed is durable. */
 typedef void (*store_notify_cb)(int64_t committed, void *arg);
