@@ -204,6 +204,9 @@ chain_write(struct chain *c, sqlite3 *db, int64_t now_us)
 		l = &c->l[i];
 		if (l->n == 0)
 			continue;
+		/* More events than a link holds: fail the batch rather than store a broken link. */
+		if (l->leaves.len != (size_t)l->n * CHAIN_HASH_LEN)
+			return -1;
 		chain_link_hash(l->last, l->leaves.data, l->leaves.len, l->next);
 		hex_encode(l->last, CHAIN_HASH_LEN, prev);
 		hex_encode(l->next, CHAIN_HASH_LEN, hash);

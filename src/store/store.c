@@ -262,6 +262,18 @@ store_commit(struct store *s, struct evt *batch, int max)
 
 static void store_sinks_append(struct store *, struct evt *, size_t);
 
+/* Frees a list of events linked by next. */
+static void
+store_free_list(struct evt *ev)
+{
+	struct evt	*next;
+
+	for (; ev != NULL; ev = next) {
+		next = ev->next;
+		evt_free(ev);
+	}
+}
+
 /* The classifier for one batch, and the replaced ones to free, taken under mtx. */
 struct store_cls {
 	store_classify_cb	 fn;
@@ -365,10 +377,7 @@ store_thread(void *arg)
 		s->writer_busy = 0;
 		pthread_cond_broadcast(&s->progress);
 		pthread_mutex_unlock(&s->mtx);
-		for (ev = batch; ev != NULL; ev = next) {
-			next = ev->next;
-			evt_free(ev);
-		}
+		store_free_list(batch);
 	}
 	return NULL;
 }
@@ -445,7 +454,7 @@ store_sinks_append(struct store *s, struct evt *batch, size_t n)
 static int
 store_write_here(struct store *s)
 {
-	struct evt		*batch = s->local_head, *ev, *next;
+	struct evt		*batch = s->local_head, *ev;
 	size_t			 n = s->local_n, bytes = 0;
 	int64_t			 last = s->local_tail->seq;
 	struct store_cls	 cls;
@@ -483,10 +492,7 @@ store_write_here(struct store *s)
 	s->writer_busy = 0;
 	pthread_cond_broadcast(&s->progress);
 	pthread_mutex_unlock(&s->mtx);
-	for (ev = batch; ev != NULL; ev = next) {
-		next = ev->next;
-		evt_free(ev);
-	}
+	store_free_list(batch);
 	store_free_done(s);
 	if (s->notify_cb != NULL)
 		s->notify_cb(last, s->notify_arg);
@@ -555,16 +561,13 @@ store_timer_cb(evutil_socket_t fd, short what, void *arg)
 static void
 store_free_done(struct store *s)
 {
-	struct evt	*ev, *next;
+	struct evt	*ev;
 
 	pthread_mutex_lock(&s->mtx);
 	ev = s->done;
 	s->done = NULL;
 	pthread_mutex_unlock(&s->mtx);
-	for (; ev != NULL; ev = next) {
-		next = ev->next;
-		evt_free(ev);
-	}
+	store_free_list(ev);
 }
 
 static void
