@@ -17,7 +17,7 @@ deps-test:
 	@sh tools/deps.sh test
 
 $(BUILD)/build.ninja:
-	meson setup $(BUILD)
+	meson setup $(BUILD) -Doptimization=3 -Db_lto=true
 
 build: deps-run $(BUILD)/build.ninja
 	ninja -C $(BUILD)

@@ -27,6 +27,7 @@
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
 #include "store/chain.h"
+#include "store/srcrange.h"
 
 #define IMP_MAX_LINE	(8 * 1024 * 1024)	/* longer lines are reported and skipped */
 #define IMP_READ	(1024 * 1024)
@@ -76,6 +77,7 @@ struct importer {
 	/* inserter thread */
 	struct rollup	*minus;		/* this transaction's lines found present (owned) */
 	struct chain	*chain;		/* each sensor's hash chain: a link per transaction */
+	struct srcranges *ranges;	/* the block's events by source address */
 	int64_t		 next_seq;	/* the seq SQLite gives the next inserted event */
 	uint8_t		 present[IMP_BLOCK_LINES];
 	int64_t		 in_txn;	/* events inserted in this transaction */
@@ -527,6 +529,7 @@ imp_chain_add(struct importer *im, const struct imp_block *b)
 		r.payload_total = it->plen > 0 ? (int64_t)it->payload_total : 0;
 		r.payload_sha256 = it->plen > 0 ? it->sha : NULL;
 		chain_add(im->chain, &r);
+		srcranges_add(im->ranges, it->src_ip, r.seq, it->ts);
 	}
 	/* Rows get max(seq) + 1 in order: anything else would chain the wrong rows. */
 	if (im->next_seq > first && sqlite3_last_insert_rowid(im->db) != im->next_seq - 1) {
@@ -535,10 +538,12 @@ imp_chain_add(struct importer *im, const struct imp_block *b)
 		    (long long)(im->next_seq - 1));
 		return -1;
 	}
-	if (chain_write(im->chain, im->db, time_now_us()) == -1)
+	if (chain_write(im->chain, im->db, time_now_us()) == -1 ||
+	    srcranges_write(im->ranges, im->db) == -1)
 		return imp_db_err(im);
 	chain_committed(im->chain);
 	chain_begin(im->chain);
+	srcranges_begin(im->ranges);
 	return 0;
 }
 
@@ -632,6 +637,7 @@ imp_prepare(struct importer *im)
 		return -1;
 	im->next_seq = imp_scalar(db, "SELECT COALESCE(MAX(seq), 0) FROM events") + 1;
 	chain_begin(im->chain);
+	im->ranges = srcranges_new();
 	/*
 	 * When every event before the import is folded (the mark is the highest seq), the
 	 * import counts its events as it inserts them and commits the counts with them; a later
@@ -733,6 +739,7 @@ out:
 	}
 	imp_sql_free(im->q);
 	chain_free(im->chain);
+	srcranges_free(im->ranges);
 	sqlite3_finalize(im->begin);
 	sqlite3_finalize(im->commit);
 	pthread_mutex_destroy(&im->mtx);

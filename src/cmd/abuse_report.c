@@ -459,9 +459,11 @@ after_report(sqlite3 *db, const char *ip, int64_t ts, char *days, size_t dlen)
 	int64_t		 total = 0, c;
 
 	days[0] = '\0';
+	/* The address's seq ranges (src_ranges: one row per committed batch), then its events. */
 	if (sqlite3_prepare_v2(db, "SELECT strftime('%Y-%m-%d', ts / 1000000, 'unixepoch'), "
-	    "count(*) FROM events WHERE src_ip = ? AND ts > ? GROUP BY 1 ORDER BY 1", -1, &st,
-	    NULL) != SQLITE_OK)
+	    "count(*) FROM src_ranges CROSS JOIN events ON events.seq BETWEEN src_ranges.lo AND "
+	    "src_ranges.hi WHERE src_ranges.ip = ?1 AND src_ranges.max_ts > ?2 AND src_ip = ?1 "
+	    "AND ts > ?2 GROUP BY 1 ORDER BY 1", -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_text(st, 1, ip, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, ts);

@@ -87,6 +87,38 @@ qs_param(struct qsql *q, const char *s, int64_t i)
 #define qs_text(q, s)	qs_param((q), (s), 0)
 #define qs_int(q, v)	qs_param((q), NULL, (v))
 
+/* Following new rows in seq order (QUERY_SEQ after a seq): walk the rowid range. */
+static int
+qs_by_seq(const struct query_filter *f)
+{
+	return f->order == QUERY_SEQ && f->after_seq != 0;
+}
+
+/*
+ * " FROM events", or for one source address the seq ranges src_ranges holds for it (one row per
+ * committed batch, pruned by time) joined with the events in them; the WHERE clause then picks
+ * the address's events out of each range.
+ */
+static void
+qs_from(struct qsql *q, const struct query_filter *f)
+{
+	if (f->ip == NULL || qs_by_seq(f)) {
+		qs_add(q, " FROM events");
+		return;
+	}
+	qs_add(q, " FROM src_ranges CROSS JOIN events ON events.seq BETWEEN src_ranges.lo AND "
+	    "src_ranges.hi AND src_ranges.ip = ");
+	qs_text(q, f->ip);
+	if (f->since != 0) {
+		qs_add(q, " AND src_ranges.max_ts >= ");
+		qs_int(q, f->since);
+	}
+	if (f->until != 0) {
+		qs_add(q, " AND src_ranges.min_ts < ");
+		qs_int(q, f->until);
+	}
+}
+
 /*
  * " WHERE ..." for every set member of f. Following new rows (QUERY_SEQ after a seq) must walk
  * the rowid range, not an index over the whole history: a unary + keeps the planner off the
@@ -95,7 +127,7 @@ qs_param(struct qsql *q, const char *s, int64_t i)
 static void
 qs_where(struct qsql *q, const struct query_filter *f)
 {
-	int	 by_seq = f->order == QUERY_SEQ && f->after_seq != 0;
+	int	 by_seq = qs_by_seq(f);
 
 	qs_add(q, " WHERE 1");
 	if (f->since != 0) {
@@ -195,7 +227,8 @@ query_open(sqlite3 *db, const struct query_filter *f, char *err, size_t errlen)
 		order = QUERY_ASC;
 	if (order == QUERY_LAST)
 		qs_add(&q, "SELECT * FROM (");
-	qs_add(&q, "SELECT " QUERY_COLUMNS " FROM events");
+	qs_add(&q, "SELECT " QUERY_COLUMNS);
+	qs_from(&q, f);
 	qs_where(&q, f);
 	if (order == QUERY_SEQ)
 		qs_add(&q, " ORDER BY seq");
@@ -362,10 +395,11 @@ query_count(sqlite3 *db, const struct query_filter *f, const char *distinct_col,
 	if (col != NULL) {
 		qs_add(&q, "SELECT COUNT(DISTINCT ");
 		qs_add(&q, col);
-		qs_add(&q, ") FROM events");
+		qs_add(&q, ")");
 	} else
-		qs_add(&q, "SELECT COUNT(*) FROM events");
+		qs_add(&q, "SELECT COUNT(*)");
 	g.order = QUERY_ASC;		/* order plays no part: let the planner use the indexes */
+	qs_from(&q, &g);
 	qs_where(&q, &g);
 	return query_scalar(db, &q, out, err, errlen);
 }
@@ -458,11 +492,11 @@ query_top_distinct(sqlite3 *db, const struct query_filter *f, const char *const 
 		qs_add(&q, " AS ");
 		qs_add(&q, alias[k]);
 	}
-	qs_add(&q, " FROM events");
+	g.order = QUERY_ASC;
+	qs_from(&q, &g);
 	if (tags)	/* one row per element of the tags array */
 		qs_add(&q, ", json_each(CASE WHEN json_valid(events.tags) THEN events.tags "
 		    "ELSE '[]' END) AS t");
-	g.order = QUERY_ASC;
 	qs_where(&q, &g);
 	qs_add(&q, ") WHERE k0 IS NOT NULL GROUP BY ");
 	for (k = 0; k < nkeys; k++) {

@@ -102,6 +102,21 @@ static const char *const migrations[] = {
 	"  signature TEXT NOT NULL,"		/* Ed25519 over the seal text, base64 */
 	"  public_key TEXT NOT NULL"		/* hex, for reference: verify uses the key file */
 	");",
+	/*
+	 * Events by source address: one row per address per committed batch (store/srcrange.h)
+	 * instead of an index entry per event, which cost a third of each insert.
+	 */
+	"CREATE TABLE src_ranges ("
+	"  ip TEXT NOT NULL,"			/* events.src_ip */
+	"  lo INTEGER NOT NULL,"		/* its events' lowest and highest seq in the batch */
+	"  hi INTEGER NOT NULL,"
+	"  min_ts INTEGER NOT NULL,"		/* and their earliest and latest ts */
+	"  max_ts INTEGER NOT NULL,"
+	"  PRIMARY KEY (ip, lo)"
+	") WITHOUT ROWID;"
+	"INSERT INTO src_ranges SELECT src_ip, MIN(seq), MAX(seq), MIN(ts), MAX(ts) FROM events "
+	"  GROUP BY src_ip, seq >> 12;"
+	"DROP INDEX events_src;",
 };
 
 int

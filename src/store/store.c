@@ -28,6 +28,7 @@
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
 #include "store/chain.h"
+#include "store/srcrange.h"
 #include "store/schema.h"
 #include "store/sink.h"
 #include "store/store.h"
@@ -93,6 +94,7 @@ struct store {
 	sqlite3_stmt		*ins;
 	sqlite3_stmt		*begin, *commit;	/* prepared once: sqlite3_exec prepares each time */
 	struct chain		*chain;		/* tamper evidence: each sensor's hash chain */
+	struct srcranges	*ranges;	/* the batch's events by source address */
 	struct buf		 scratch_fields, scratch_tags;	/* writer thread only */
 	void			*sink_state[NSINKS];
 
@@ -220,6 +222,7 @@ store_insert(struct store *s, struct evt *ev)
 	if (rc != SQLITE_DONE)
 		return -1;
 	store_chain_add(s, ev, fields, (size_t)flen);
+	srcranges_add(s->ranges, ev->src_ip, ev->seq, ev->ts);
 	return 0;
 }
 
@@ -243,11 +246,12 @@ store_commit(struct store *s, struct evt *batch, int max)
 	for (tries = 0;; tries++) {
 		if (store_run(s->begin) == 0) {
 			chain_begin(s->chain);
+			srcranges_begin(s->ranges);
 			for (ev = batch; ev != NULL; ev = ev->next)
 				if (store_insert(s, ev) == -1)
 					break;
 			if (ev == NULL && chain_write(s->chain, s->db, time_now_us()) == 0 &&
-			    store_run(s->commit) == 0) {
+			    srcranges_write(s->ranges, s->db) == 0 && store_run(s->commit) == 0) {
 				chain_committed(s->chain);
 				return 0;
 			}
@@ -649,6 +653,7 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 	}
 	if ((s->chain = chain_open(s->db, err, errlen)) == NULL)
 		goto fail;
+	s->ranges = srcranges_new();
 	buf_init(&s->scratch_fields, HNP_MAX_FIELDS_JSON);
 	buf_init(&s->scratch_tags, HNP_MAX_FIELDS_JSON);
 	s->next_seq = store_max_seq(s->db) + 1;
@@ -689,6 +694,7 @@ fail:
 		if (s->sink_state[k] != NULL)
 			store_sinks[k]->close(s->sink_state[k]);
 	chain_free(s->chain);
+	srcranges_free(s->ranges);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->begin);
 	sqlite3_finalize(s->commit);
@@ -820,6 +826,7 @@ store_close(struct store *s)
 	if (s->wait_ev != NULL)
 		event_free(s->wait_ev);
 	chain_free(s->chain);
+	srcranges_free(s->ranges);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->begin);
 	sqlite3_finalize(s->commit);

@@ -87,6 +87,7 @@ def test_ip_profile_and_timeline(make_hanipo, tmp_path):
     con = sqlite3.connect(h.store)
     with con:
         con.execute("UPDATE events SET src_ip = ? WHERE sensor = 'other-sensor'", (GB_ADDR,))
+        con.execute("UPDATE src_ranges SET ip = ? WHERE ip = '198.51.100.7'", (GB_ADDR,))
     con.close()
     h.cli("classify")
 
