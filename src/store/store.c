@@ -89,13 +89,17 @@ static const struct sink_ops *const store_sinks[] = { &sink_accesslog, &sink_jso
 #define NSINKS	(sizeof(store_sinks) / sizeof(store_sinks[0]))
 #define STORE_BUSY_MS	10000	/* the writer waits this long for another process's write lock */
 
+#define STORE_INS_COLS	16	/* parameters of one event */
+#define STORE_INS_ROWS	8	/* events in one INSERT of a batch's bulk */
+
 struct store {
 	sqlite3			*db;
 	sqlite3_stmt		*ins;
 	sqlite3_stmt		*begin, *commit;	/* prepared once: sqlite3_exec prepares each time */
 	struct chain		*chain;		/* tamper evidence: each sensor's hash chain */
 	struct srcranges	*ranges;	/* the batch's events by source address */
-	struct buf		 scratch_fields, scratch_tags;	/* writer thread only */
+	sqlite3_stmt		*ins_rows;	/* STORE_INS_ROWS events in one INSERT */
+	struct buf		 scratch_fields[STORE_INS_ROWS], scratch_tags[STORE_INS_ROWS];
 	void			*sink_state[NSINKS];
 
 	pthread_t		 thread;
@@ -139,6 +143,19 @@ struct store {
 	size_t			 nold;
 };
 
+/* "INSERT INTO events (...) VALUES (?, ...)" with rows rows of STORE_INS_COLS parameters. */
+static void
+store_insert_sql(char *sql, size_t len, int rows)
+{
+	int	 k;
+
+	snprintf(sql, len, "INSERT INTO events (seq, id, ts, sensor, session, proto, kind, src_ip, "
+	    "src_port, dst_ip, dst_port, fields, payload, payload_len, payload_sha256, tags) VALUES ");
+	for (k = 0; k < rows; k++)
+		snprintf(sql + strlen(sql), len - strlen(sql), "%s(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		    k > 0 ? "," : "");
+}
+
 /* The row exactly as bound, into this batch's link of the event's sensor. */
 static void
 store_chain_add(struct store *s, const struct evt *ev, const char *fields, size_t flen)
@@ -165,54 +182,78 @@ store_chain_add(struct store *s, const struct evt *ev, const char *fields, size_
 	chain_add(s->chain, &r);
 }
 
-static int
-store_insert(struct store *s, struct evt *ev)
+/* The fields and tags text of an event as bound: its own text, or JSON written into scratch. */
+struct store_text {
+	const char	*fields, *tags;
+	int		 flen, tlen;
+};
+
+/* Binds ev's sixteen columns from parameter base + 1 on; text (row k's scratch) stays valid. */
+static void
+store_bind(struct store *s, sqlite3_stmt *st, int base, int k, struct evt *ev,
+    struct store_text *t)
 {
-	sqlite3_stmt	*st = s->ins;
-	struct buf	*fb = &s->scratch_fields, *tb = &s->scratch_tags;
-	const char	*fields = "{}", *tags = "[]";
-	int		 flen = 2, tlen = 2, rc;
+	struct buf	*fb = &s->scratch_fields[k], *tb = &s->scratch_tags[k];
 
 	evt_hash(ev);
+	t->fields = "{}";
+	t->flen = 2;
+	t->tags = "[]";
+	t->tlen = 2;
 	if (ev->fields_text != NULL) {
-		fields = ev->fields_text;	/* written by the producer: bound as is */
-		flen = (int)ev->fields_len;
+		t->fields = ev->fields_text;	/* written by the producer: bound as is */
+		t->flen = (int)ev->fields_len;
 	} else if (json_object_size(ev->fields) > 0) {
 		fb->len = 0;
 		if (evt_json_dump(ev->fields, fb) == 0) {
-			fields = (const char *)fb->data;
-			flen = (int)fb->len;
+			t->fields = (const char *)fb->data;
+			t->flen = (int)fb->len;
 		}
 	}
 	if (json_array_size(ev->tags) > 0) {
 		tb->len = 0;
 		if (evt_json_dump(ev->tags, tb) == 0) {
-			tags = (const char *)tb->data;
-			tlen = (int)tb->len;
+			t->tags = (const char *)tb->data;
+			t->tlen = (int)tb->len;
 		}
 	}
-	sqlite3_bind_int64(st, 1, ev->seq);
-	sqlite3_bind_text(st, 2, ev->id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, ev->ts);
-	sqlite3_bind_text(st, 4, ev->sensor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, ev->session, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, ev->proto, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, ev->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, ev->src_ip, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 9, ev->src_port);
-	sqlite3_bind_text(st, 10, ev->dst_ip, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 11, ev->dst_port);
-	sqlite3_bind_text(st, 12, fields, flen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 1, ev->seq);
+	sqlite3_bind_text(st, base + 2, ev->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, base + 3, ev->ts);
+	sqlite3_bind_text(st, base + 4, ev->sensor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 5, ev->session, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 6, ev->proto, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 7, ev->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 8, ev->src_ip, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, base + 9, ev->src_port);
+	sqlite3_bind_text(st, base + 10, ev->dst_ip, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, base + 11, ev->dst_port);
+	sqlite3_bind_text(st, base + 12, t->fields, t->flen, SQLITE_STATIC);
 	if (ev->payload != NULL) {
-		sqlite3_bind_blob(st, 13, ev->payload, (int)ev->payload_len, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 14, (sqlite3_int64)ev->payload_total);
-		sqlite3_bind_text(st, 15, ev->payload_sha256, -1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, base + 13, ev->payload, (int)ev->payload_len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, base + 14, (sqlite3_int64)ev->payload_total);
+		sqlite3_bind_text(st, base + 15, ev->payload_sha256, -1, SQLITE_STATIC);
 	} else {
-		sqlite3_bind_null(st, 13);
-		sqlite3_bind_int64(st, 14, 0);
-		sqlite3_bind_null(st, 15);
+		sqlite3_bind_null(st, base + 13);
+		sqlite3_bind_int64(st, base + 14, 0);
+		sqlite3_bind_null(st, base + 15);
 	}
-	sqlite3_bind_text(st, 16, tags, tlen, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 16, t->tags, t->tlen, SQLITE_STATIC);
+}
+
+/*
+ * Inserts n events (1, or STORE_INS_ROWS with one statement: SQLite opens its cursors and runs
+ * the statement's prologue once for all of them), then chains and indexes them by source.
+ */
+static int
+store_insert(struct store *s, struct evt **evs, int n)
+{
+	sqlite3_stmt		*st = n == 1 ? s->ins : s->ins_rows;
+	struct store_text	 t[STORE_INS_ROWS];
+	int			 k, rc;
+
+	for (k = 0; k < n; k++)
+		store_bind(s, st, k * STORE_INS_COLS, k, evs[k], &t[k]);
 	rc = sqlite3_step(st);
 	/*
 	 * No sqlite3_clear_bindings (~330 instructions a row): every parameter is bound again before
@@ -221,8 +262,10 @@ store_insert(struct store *s, struct evt *ev)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return -1;
-	store_chain_add(s, ev, fields, (size_t)flen);
-	srcranges_add(s->ranges, ev->src_ip, ev->seq, ev->ts);
+	for (k = 0; k < n; k++) {
+		store_chain_add(s, evs[k], t[k].fields, (size_t)t[k].flen);
+		srcranges_add(s->ranges, evs[k]->src_ip, evs[k]->seq, evs[k]->ts);
+	}
 	return 0;
 }
 
@@ -236,21 +279,39 @@ store_run(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Inserts every event of batch, STORE_INS_ROWS at a time while there are that many. */
+static int
+store_insert_batch(struct store *s, struct evt *batch)
+{
+	struct evt	*ev, *evs[STORE_INS_ROWS];
+	int		 n = 0, k;
+
+	for (ev = batch; ev != NULL; ev = ev->next) {
+		evs[n++] = ev;
+		if (n == STORE_INS_ROWS) {
+			if (store_insert(s, evs, n) == -1)
+				return -1;
+			n = 0;
+		}
+	}
+	for (k = 0; k < n; k++)
+		if (store_insert(s, &evs[k], 1) == -1)
+			return -1;
+	return 0;
+}
+
 /* Commits one batch; on failure retries (at most max times) until it works. */
 static int
 store_commit(struct store *s, struct evt *batch, int max)
 {
-	struct evt	*ev;
 	int			 tries;
 
 	for (tries = 0;; tries++) {
 		if (store_run(s->begin) == 0) {
 			chain_begin(s->chain);
 			srcranges_begin(s->ranges);
-			for (ev = batch; ev != NULL; ev = ev->next)
-				if (store_insert(s, ev) == -1)
-					break;
-			if (ev == NULL && chain_write(s->chain, s->db, time_now_us()) == 0 &&
+			if (store_insert_batch(s, batch) == 0 &&
+			    chain_write(s->chain, s->db, time_now_us()) == 0 &&
 			    srcranges_write(s->ranges, s->db) == 0 && store_run(s->commit) == 0) {
 				chain_committed(s->chain);
 				return 0;
@@ -607,6 +668,7 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 	const char	*path = config_get(cfg, "store", "path");
 	const char	*sync = config_get(cfg, "store", "sync");
 	const char	*vfs;
+	char		 sql[512], sql_rows[2048];
 	size_t		 k;
 	int		 rc;
 
@@ -642,10 +704,10 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 	sqlite3_busy_timeout(s->ckpt_db, 1000);
 	sqlite3_exec(s->ckpt_db, strcmp(sync, "full") == 0 ? "PRAGMA synchronous=FULL" :
 	    "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-	if (sqlite3_prepare_v2(s->db, "INSERT INTO events (seq, id, ts, sensor, session, proto, "
-	    "kind, src_ip, src_port, dst_ip, dst_port, fields, payload, payload_len, "
-	    "payload_sha256, tags) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &s->ins,
-	    NULL) != SQLITE_OK ||
+	store_insert_sql(sql, sizeof(sql), 1);
+	store_insert_sql(sql_rows, sizeof(sql_rows), STORE_INS_ROWS);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &s->ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, sql_rows, -1, &s->ins_rows, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "BEGIN", -1, &s->begin, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "COMMIT", -1, &s->commit, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
@@ -654,8 +716,10 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 	if ((s->chain = chain_open(s->db, err, errlen)) == NULL)
 		goto fail;
 	s->ranges = srcranges_new();
-	buf_init(&s->scratch_fields, HNP_MAX_FIELDS_JSON);
-	buf_init(&s->scratch_tags, HNP_MAX_FIELDS_JSON);
+	for (k = 0; k < STORE_INS_ROWS; k++) {
+		buf_init(&s->scratch_fields[k], HNP_MAX_FIELDS_JSON);
+		buf_init(&s->scratch_tags[k], HNP_MAX_FIELDS_JSON);
+	}
 	s->next_seq = store_max_seq(s->db) + 1;
 	atomic_store(&s->committed, s->next_seq - 1);
 	s->last_handled = s->next_seq - 1;
@@ -696,6 +760,7 @@ fail:
 	chain_free(s->chain);
 	srcranges_free(s->ranges);
 	sqlite3_finalize(s->ins);
+	sqlite3_finalize(s->ins_rows);
 	sqlite3_finalize(s->begin);
 	sqlite3_finalize(s->commit);
 	sqlite3_close(s->db);
@@ -828,11 +893,14 @@ store_close(struct store *s)
 	chain_free(s->chain);
 	srcranges_free(s->ranges);
 	sqlite3_finalize(s->ins);
+	sqlite3_finalize(s->ins_rows);
 	sqlite3_finalize(s->begin);
 	sqlite3_finalize(s->commit);
 	sqlite3_close(s->db);
-	buf_free(&s->scratch_fields);
-	buf_free(&s->scratch_tags);
+	for (k = 0; k < STORE_INS_ROWS; k++) {
+		buf_free(&s->scratch_fields[k]);
+		buf_free(&s->scratch_tags[k]);
+	}
 	pthread_mutex_destroy(&s->mtx);
 	pthread_cond_destroy(&s->cond);
 	pthread_cond_destroy(&s->progress);
