@@ -114,8 +114,12 @@ static const char *const migrations[] = {
 	"  max_ts INTEGER NOT NULL,"
 	"  PRIMARY KEY (ip, lo)"
 	") WITHOUT ROWID;"
-	"INSERT INTO src_ranges SELECT src_ip, MIN(seq), MAX(seq), MIN(ts), MAX(ts) FROM events "
-	"  GROUP BY src_ip, seq >> 12;"
+	/* Each address's events, split where more than 32 seqs lie between two (as the writer). */
+	"INSERT INTO src_ranges SELECT src_ip, MIN(seq), MAX(seq), MIN(ts), MAX(ts) FROM ("
+	"  SELECT src_ip, seq, ts, SUM(brk) OVER (PARTITION BY src_ip ORDER BY seq) AS grp FROM ("
+	"    SELECT src_ip, seq, ts, CASE WHEN seq - LAG(seq) OVER (PARTITION BY src_ip ORDER BY"
+	"      seq) <= 32 THEN 0 ELSE 1 END AS brk FROM events))"
+	"  GROUP BY src_ip, grp;"
 	"DROP INDEX events_src;",
 };
 

@@ -9,6 +9,13 @@
 #include "core/xmalloc.h"
 #include "store/srcrange.h"
 
+/*
+ * An address's next event more than this many seqs after its last one starts a new range: a
+ * query then reads at most about this many other rows per event of the address, whatever the
+ * batch (an imported block holds 4,096 lines of many addresses).
+ */
+#define SRCRANGE_GAP	32
+
 struct srange {
 	char		*ip;		/* NULL: free slot */
 	int64_t		 lo, hi, min_ts, max_ts;
@@ -18,6 +25,8 @@ struct srcranges {
 	struct srange	*slot;
 	size_t		 cap;		/* a power of two, or 0 */
 	size_t		 n;
+	struct srange	*closed;	/* ranges a gap ended, to write with the open ones */
+	size_t		 nclosed, capclosed;
 	sqlite3		*db;		/* ins belongs to it */
 	sqlite3_stmt	*ins;
 };
@@ -70,6 +79,9 @@ srcranges_begin(struct srcranges *r)
 {
 	size_t	 i;
 
+	for (i = 0; i < r->nclosed; i++)
+		free(r->closed[i].ip);
+	r->nclosed = 0;
 	if (r->n == 0)
 		return;
 	for (i = 0; i < r->cap; i++) {
@@ -87,6 +99,7 @@ srcranges_free(struct srcranges *r)
 	srcranges_begin(r);
 	sqlite3_finalize(r->ins);
 	free(r->slot);
+	free(r->closed);
 	free(r);
 }
 
@@ -105,6 +118,18 @@ srcranges_add(struct srcranges *r, const char *ip, int64_t seq, int64_t ts)
 		r->n++;
 		return;
 	}
+	if (seq > e->hi + SRCRANGE_GAP) {
+		/* Far from the address's last event: close that range, start another. */
+		if (r->nclosed == r->capclosed) {
+			r->capclosed = r->capclosed == 0 ? 16 : 2 * r->capclosed;
+			r->closed = xreallocarray(r->closed, r->capclosed, sizeof(*r->closed));
+		}
+		r->closed[r->nclosed] = *e;
+		r->closed[r->nclosed++].ip = xstrdup(ip);
+		e->lo = e->hi = seq;
+		e->min_ts = e->max_ts = ts;
+		return;
+	}
 	if (seq < e->lo)
 		e->lo = seq;
 	if (seq > e->hi)
@@ -115,13 +140,28 @@ srcranges_add(struct srcranges *r, const char *ip, int64_t seq, int64_t ts)
 		e->max_ts = ts;
 }
 
+static int
+sr_insert(sqlite3_stmt *ins, const struct srange *e)
+{
+	int	 rc;
+
+	sqlite3_bind_text(ins, 1, e->ip, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ins, 2, e->lo);
+	sqlite3_bind_int64(ins, 3, e->hi);
+	sqlite3_bind_int64(ins, 4, e->min_ts);
+	sqlite3_bind_int64(ins, 5, e->max_ts);
+	rc = sqlite3_step(ins);
+	sqlite3_reset(ins);
+	return rc;
+}
+
 int
 srcranges_write(struct srcranges *r, sqlite3 *db)
 {
 	size_t	 i;
 	int	 rc = SQLITE_DONE;
 
-	if (r->n == 0)
+	if (r->n == 0 && r->nclosed == 0)
 		return 0;
 	if (r->ins == NULL || r->db != db) {
 		sqlite3_finalize(r->ins);
@@ -131,17 +171,11 @@ srcranges_write(struct srcranges *r, sqlite3 *db)
 		    "VALUES (?, ?, ?, ?, ?)", -1, &r->ins, NULL) != SQLITE_OK)
 			return -1;
 	}
-	for (i = 0; i < r->cap && rc == SQLITE_DONE; i++) {
-		if (r->slot[i].ip == NULL)
-			continue;
-		sqlite3_bind_text(r->ins, 1, r->slot[i].ip, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(r->ins, 2, r->slot[i].lo);
-		sqlite3_bind_int64(r->ins, 3, r->slot[i].hi);
-		sqlite3_bind_int64(r->ins, 4, r->slot[i].min_ts);
-		sqlite3_bind_int64(r->ins, 5, r->slot[i].max_ts);
-		rc = sqlite3_step(r->ins);
-		sqlite3_reset(r->ins);
-	}
+	for (i = 0; i < r->nclosed && rc == SQLITE_DONE; i++)
+		rc = sr_insert(r->ins, &r->closed[i]);
+	for (i = 0; i < r->cap && rc == SQLITE_DONE; i++)
+		if (r->slot[i].ip != NULL)
+			rc = sr_insert(r->ins, &r->slot[i]);
 	sqlite3_clear_bindings(r->ins);
 	return rc == SQLITE_DONE ? 0 : -1;
 }

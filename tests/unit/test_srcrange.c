@@ -1,8 +1,9 @@
 /*
- * test_srcrange.c - one batch's ranges by source address (src/store/srcrange.c): with hundreds of
- * addresses interleaved (the table grows several times), each address gets one row whose seq and
- * ts bounds are its own events' extremes; a second batch after srcranges_begin starts afresh; a
- * batch that was never written leaves nothing behind.
+ * test_srcrange.c - one batch's ranges by source address (src/store/srcrange.c): addresses
+ * interleaved closely get one row each whose seq and ts bounds are their events' extremes, with
+ * hundreds of addresses (the table grows several times); more than 32 seqs between two events of
+ * an address split its range; a second batch after srcranges_begin starts afresh; a batch that
+ * was never written leaves nothing behind.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,26 +62,33 @@ test_interleaved_batch(void **state)
 	int			 round, i;
 
 	srcranges_begin(r);
-	/* Three rounds over every address: seqs interleave, times go back and forth. */
+	/* Three rounds over 20 addresses (gaps of 20 seqs): one range each. */
 	for (round = 0; round < 3; round++)
-		for (i = 0; i < NADDR; i++) {
+		for (i = 0; i < 20; i++) {
 			addr(ip, sizeof(ip), i);
 			srcranges_add(r, ip, seq++, round == 1 ? 10 * i : 10 * i + 5);
 		}
+	/* Then NADDR more addresses once each: the table grows several times. */
+	for (i = 20; i < 20 + NADDR; i++) {
+		addr(ip, sizeof(ip), i);
+		srcranges_add(r, ip, seq++, i);
+	}
 	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(srcranges_write(r, db), 0);
 	assert_int_equal(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM src_ranges", NULL), NADDR);
-	for (i = 0; i < NADDR; i += 37) {
+	assert_int_equal(scalar(db, "SELECT count(*) FROM src_ranges", NULL), 20 + NADDR);
+	for (i = 0; i < 20; i += 3) {
 		addr(ip, sizeof(ip), i);
 		assert_int_equal(scalar(db, "SELECT lo FROM src_ranges WHERE ip = ?", ip), 1000 + i);
 		assert_int_equal(scalar(db, "SELECT hi FROM src_ranges WHERE ip = ?", ip),
-		    1000 + 2 * NADDR + i);
+		    1000 + 40 + i);
 		assert_int_equal(scalar(db, "SELECT min_ts FROM src_ranges WHERE ip = ?", ip),
 		    10 * i);
 		assert_int_equal(scalar(db, "SELECT max_ts FROM src_ranges WHERE ip = ?", ip),
 		    10 * i + 5);
 	}
+	addr(ip, sizeof(ip), 20 + NADDR - 1);
+	assert_int_equal(scalar(db, "SELECT hi - lo FROM src_ranges WHERE ip = ?", ip), 0);
 
 	/* A batch that failed before its write is forgotten by the next begin. */
 	srcranges_begin(r);
@@ -102,7 +110,38 @@ test_interleaved_batch(void **state)
 	/* An empty batch writes nothing. */
 	srcranges_begin(r);
 	assert_int_equal(srcranges_write(r, db), 0);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM src_ranges", NULL), NADDR + 2);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM src_ranges", NULL), 20 + NADDR + 2);
+	srcranges_free(r);
+	sqlite3_close(db);
+	(void)state;
+}
+
+/* More than 32 seqs after an address's last event: a new range (a query reads few others). */
+static void
+test_gap_splits(void **state)
+{
+	static const int64_t	 seqs[] = { 1, 2, 34, 35, 68, 200 };
+	sqlite3			*db = open_store();
+	struct srcranges	*r = srcranges_new();
+	size_t			 i;
+
+	srcranges_begin(r);
+	for (i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++)
+		srcranges_add(r, "203.0.113.9", seqs[i], 100 + seqs[i]);
+	srcranges_add(r, "203.0.113.10", 3, 7);
+	assert_int_equal(srcranges_write(r, db), 0);
+	/* 1-35 (a gap of exactly 32 stays), 68, 200. */
+	assert_int_equal(scalar(db, "SELECT count(*) FROM src_ranges WHERE ip = ?",
+	    "203.0.113.9"), 3);
+	assert_int_equal(scalar(db, "SELECT hi FROM src_ranges WHERE ip = ? AND lo = 1",
+	    "203.0.113.9"), 35);
+	assert_int_equal(scalar(db, "SELECT max_ts FROM src_ranges WHERE ip = ? AND lo = 1",
+	    "203.0.113.9"), 135);
+	assert_int_equal(scalar(db, "SELECT hi FROM src_ranges WHERE ip = ? AND lo = 68",
+	    "203.0.113.9"), 68);
+	assert_int_equal(scalar(db, "SELECT min_ts FROM src_ranges WHERE ip = ? AND lo = 200",
+	    "203.0.113.9"), 300);
+	assert_int_equal(scalar(db, "SELECT count(*) FROM src_ranges", NULL), 4);
 	srcranges_free(r);
 	sqlite3_close(db);
 	(void)state;
@@ -129,6 +168,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_interleaved_batch),
+		cmocka_unit_test(test_gap_splits),
 		cmocka_unit_test(test_write_error),
 	};
 
