@@ -6,6 +6,8 @@
  * thread counts the same blocks into the transaction's rollup, which the inserter flushes at the
  * commit, less the lines it found present. One lock and one wake-up per block and stage.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -27,6 +29,7 @@
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
 #include "store/chain.h"
+#include "store/schema.h"
 
 #define IMP_MAX_LINE	(8 * 1024 * 1024)	/* longer lines are reported and skipped */
 #define IMP_READ	(1024 * 1024)
@@ -39,6 +42,8 @@
 #define IMP_BLOCK_MAX	(IMP_BLOCK_BYTES + 4096 + HNP_MAX_FIELDS_JSON + \
 			 HNP_MAX_PAYLOAD_BYTES + IMP_TAGS_MAX)
 #define IMP_BLOCK_KEEP	(2 * IMP_BLOCK_BYTES)	/* a block's bytes larger than this are freed */
+#define IMP_LINE_GUESS	256			/* bytes per line, to guess a file's lines */
+#define IMP_GZ_GUESS	4			/* a gzip file's bytes per compressed byte, at least */
 
 struct importer {
 	sqlite3		*db;
@@ -52,6 +57,7 @@ struct importer {
 	FILE		*errfp;
 	struct import_stats *st;
 	int		 owned;		/* every earlier event is folded: this import counts its own */
+	int		 bulk;		/* the events' indexes are left out until the end */
 	/* the ring: blk[tail .. head) are full, waiting for the inserter */
 	pthread_mutex_t	 mtx;
 	pthread_cond_t	 more, room, counted;
@@ -585,6 +591,20 @@ imp_block_insert(struct importer *im, struct imp_block *b)
 	return rc;
 }
 
+/* Builds the index a bulk import left out. 0, or -1. */
+static int
+imp_indexes(struct importer *im)
+{
+	if (imp_step(im, im->begin) == -1)
+		return -1;
+	if (schema_events_indexes(im->db) == -1 || imp_step(im, im->commit) == -1) {
+		imp_db_err(im);
+		sqlite3_exec(im->db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /* Takes the blocks in order and inserts them. -1 on a database error. */
 static int
 imp_inserter(struct importer *im)
@@ -617,12 +637,51 @@ imp_inserter(struct importer *im)
 	}
 }
 
+/* The lines the files hold, guessed from their sizes. */
+static int64_t
+imp_guess_lines(const struct importer *im)
+{
+	struct stat	 sb;
+	int64_t		 bytes = 0;
+	size_t		 i, len;
+
+	for (i = 0; i < im->nfiles; i++) {
+		if (stat(im->files[i], &sb) == -1 || !S_ISREG(sb.st_mode))
+			continue;
+		len = strlen(im->files[i]);
+		bytes += (int64_t)sb.st_size * (len > 3 && strcmp(im->files[i] + len - 3, ".gz") == 0 ?
+		    IMP_GZ_GUESS : 1);
+	}
+	return bytes / IMP_LINE_GUESS;
+}
+
+/*
+ * A bulk import: the files hold more than twice the events stored, and no other connection has
+ * the store open (rollback journal, see cmd/import.c), which a reader's queries without the
+ * index would slow down. Then events_src is built at the end, which costs less than keeping it
+ * up to date row by row: it takes each source at a random place, so each transaction touched,
+ * journaled and wrote again most of its pages (events_ts grows at its end: it stays).
+ */
+static int
+imp_bulk_wanted(struct importer *im, int64_t stored)
+{
+	sqlite3_stmt	*st;
+	int		 rollback = 0;
+
+	if (sqlite3_prepare_v2(im->db, "PRAGMA journal_mode", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		rollback = strcmp((const char *)sqlite3_column_text(st, 0), "delete") == 0;
+	sqlite3_finalize(st);
+	return rollback && stored * 2 < imp_guess_lines(im);
+}
+
 static int
 imp_prepare(struct importer *im)
 {
 	sqlite3	*db = im->db;
 	int64_t	 mark;
-
+	int	 indexed;
 	char	 err[256];
 
 	if ((im->q = imp_sql_new(db, im->sensor)) == NULL ||
@@ -631,6 +690,13 @@ imp_prepare(struct importer *im)
 	    imp_step(im, im->begin) == -1 || (im->chain = chain_open(db, err, sizeof(err))) == NULL)
 		return -1;
 	im->next_seq = imp_scalar(db, "SELECT COALESCE(MAX(seq), 0) FROM events") + 1;
+	/* Without an index (a bulk import was killed) it is built now, or at the end. */
+	if ((indexed = schema_events_indexed(db)) == -1)
+		return -1;
+	im->bulk = imp_bulk_wanted(im, im->next_seq - 1);
+	if (im->bulk ? schema_events_drop_indexes(db) == -1 :
+	    !indexed && schema_events_indexes(db) == -1)
+		return -1;
 	chain_begin(im->chain);
 	/*
 	 * When every event before the import is folded (the mark is the highest seq), the
@@ -716,6 +782,11 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
 	if (rc == -1) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	/* The index, in its own transaction (after a failure too: earlier ones committed). */
+	if (im->bulk && imp_indexes(im) == -1 && rc == 0) {
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		rc = -1;
 	}
 out:
 	rollup_free(im->ru);

@@ -43,6 +43,20 @@ def scalar(store, sql):
         con.close()
 
 
+def indexes(store):
+    """The events table's indexes, and the plan of a query by source (hanipo events --ip)."""
+    con = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
+    try:
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                           "AND tbl_name = 'events'")}
+        plan = " ".join(r[3] for r in con.execute(
+            "EXPLAIN QUERY PLAN SELECT seq FROM events WHERE src_ip = '192.0.2.9' AND ts >= 0 "
+            "ORDER BY ts"))
+        return names, plan
+    finally:
+        con.close()
+
+
 def committed(store):
     """Events committed so far (0 while the store is locked for a commit or absent)."""
     if not store.exists():
@@ -59,6 +73,9 @@ def test_import_killed_midway_then_rerun_equals_clean_import(make_hanipo, tmp_pa
     r = clean.cli("import", "--format", "wowhoneypot", str(log))
     assert f"{LINES} imported, 0 already present" in r.stderr
     assert scalar(clean.store, "PRAGMA journal_mode") == "wal"
+    # A bulk import (into an empty store) builds events_src at its end: the same indexes, plans.
+    names, plan = indexes(clean.store)
+    assert names == {"events_ts", "events_src"} and "events_src" in plan, (names, plan)
 
     h = sig_store(make_hanipo(start=False))
     p = subprocess.Popen(h.args("import", "--format", "wowhoneypot", str(log)),
@@ -75,9 +92,13 @@ def test_import_killed_midway_then_rerun_equals_clean_import(make_hanipo, tmp_pa
     keys = con.execute("SELECT count(*) FROM import_seen").fetchone()[0]
     con.close()
     assert 0 < partial < LINES and keys == partial
+    # Killed between its commits, a bulk import leaves events_src out; the next import builds it.
+    assert "events_ts" in indexes(h.store)[0]
 
     r = h.cli("import", "--format", "wowhoneypot", str(log))
     assert f"{LINES - partial} imported, {partial} already present, 0 malformed" in r.stderr
+    names, plan = indexes(h.store)
+    assert names == {"events_ts", "events_src"} and "events_src" in plan, (names, plan)
     assert scalar(h.store, "PRAGMA journal_mode") == "wal"
     assert scalar(h.store, "PRAGMA integrity_check") == "ok"
     q = "SELECT group_concat(id || ts || fields || tags, '|') FROM (SELECT * FROM events ORDER BY seq)"
