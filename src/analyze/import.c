@@ -1,7 +1,8 @@
 /*
  * import.c - the import driver: a reader thread reads files through zlib (plain or gzip alike),
- * splits lines, parses each with the format's parser, keys and classifies it, makes its ids and
- * payload digest, and packs it into a block of a few thousand lines; the calling thread takes the
+ * splits lines, parses each with the format's parser, keys and classifies it, makes its ids,
+ * payload digest and chain leaf, and packs it into a block of a few thousand lines; the calling
+ * thread takes the
  * blocks in order and only binds and steps (import_sql.c), in large transactions, while a counter
  * thread counts the same blocks into the transaction's rollup, which the inserter flushes at the
  * commit, less the lines it found present. One lock and one wake-up per block and stage.
@@ -66,6 +67,7 @@ struct importer {
 	size_t		 ctail;		/* the counter's next block (with owned; else unused) */
 	int		 done;		/* the reader has finished */
 	int		 abort;		/* the inserter failed: the reader stops */
+	int64_t		 present_seen;	/* lines the inserter found present so far */
 	/* reader thread */
 	struct sigdb	*sigs;
 	struct imp_rec	 rec;		/* the line being parsed (and the time text cache) */
@@ -74,6 +76,10 @@ struct importer {
 	struct imp_cache *cache;	/* WOWHoneypot repeats (NULL: not used) */
 	struct imp_block *cur;		/* the block being filled */
 	int64_t		 txn_lines;
+	int64_t		 seq0;		/* the seq of the import's first event */
+	int64_t		 packed;	/* lines packed so far */
+	int64_t		 spec_next;	/* the seq the next packed line gets if all are new */
+	struct buf	 enc;		/* a row's chain encoding */
 	const char	*path;
 	int64_t		 lineno;
 	/* counter thread */
@@ -188,17 +194,46 @@ imp_push(struct importer *im, int last)
 	while (!im->abort && !last && im->head - imp_oldest(im) == IMP_NBLOCKS)
 		pthread_cond_wait(&im->room, &im->mtx);
 	im->cur = im->abort || last ? NULL : &im->blk[im->head % IMP_NBLOCKS];
+	/* Lines found present take no seq: the inserter has told how many so far. */
+	im->spec_next = im->seq0 + im->packed - im->present_seen;
 	pthread_mutex_unlock(&im->mtx);
 	if (im->cur == NULL)
 		return last ? 0 : -1;
 	b = im->cur;
 	b->n = 0;
+	b->spec_seq = im->spec_next;
 	b->commit = b->last = 0;
 	b->ru = NULL;
 	if (b->bytes.cap > IMP_BLOCK_KEEP)
 		buf_free(&b->bytes);
 	b->bytes.len = 0;
 	return 0;
+}
+
+/* The chain's view of the block's line it, inserted as seq. */
+static void
+imp_chain_row(const struct importer *im, const struct imp_block *b, const struct imp_item *it,
+    int64_t seq, struct chain_row *r)
+{
+	const char	*base = (const char *)b->bytes.data;
+
+	r->seq = seq;
+	r->id = it->id;
+	r->ts = it->ts;
+	r->sensor = imp_item_sensor(im->q, b, it);
+	r->session = it->session;
+	r->proto = it->proto;
+	r->kind = it->kind;
+	r->src_ip = it->src_ip;
+	r->src_port = it->src_port;
+	r->dst_ip = it->dst_ip;
+	r->dst_port = it->dst_port;
+	r->fields = base + it->fields;
+	r->fields_len = it->flen;
+	r->payload = it->plen > 0 ? base + it->payload : NULL;
+	r->payload_len = it->plen;
+	r->payload_total = it->plen > 0 ? (int64_t)it->payload_total : 0;
+	r->payload_sha256 = it->plen > 0 ? it->sha : NULL;
 }
 
 /*
@@ -211,6 +246,7 @@ imp_pack(struct importer *im, const char *line, size_t len, const char *sha)
 	struct imp_rec		*r = &im->rec;
 	struct imp_block	*b = im->cur;
 	struct imp_item		*it;
+	struct chain_row	 row;
 	const char		*sensor = r->sensor[0] ? r->sensor : im->sensor;
 	uint8_t			 key[IMP_KEY_LEN], d[DIGEST_SHA256_LEN];
 
@@ -260,6 +296,10 @@ imp_pack(struct importer *im, const char *line, size_t len, const char *sha)
 		imp_classify(im, r, sensor);
 	it->tags = imp_put(b, im->tags.data, im->tags.len);
 	it->tlen = im->tags.len;
+	/* Its chain leaf, with the seq it gets if no line before it is present (imp_chain_add). */
+	imp_chain_row(im, b, it, im->spec_next++, &row);
+	chain_leaf_enc(&im->enc, &row, it->leaf);
+	im->packed++;
 	return 0;
 }
 
@@ -505,33 +545,25 @@ imp_commit(struct importer *im, struct rollup *ru, int last)
 static int
 imp_chain_add(struct importer *im, const struct imp_block *b)
 {
-	const char		*base = (const char *)b->bytes.data;
 	const struct imp_item	*it;
 	struct chain_row	 r;
 	size_t			 i;
 	int64_t			 first = im->next_seq;
+	int			 ahead = b->spec_seq == im->next_seq;
 
+	/* The reader's leaves hold when the seqs it expected are those the rows got. */
+	for (i = 0; i < b->n && ahead; i++)
+		ahead = !im->present[i];
 	for (i = 0; i < b->n; i++) {
 		if (im->present[i])
 			continue;
 		it = &b->it[i];
-		r.seq = im->next_seq++;
-		r.id = it->id;
-		r.ts = it->ts;
-		r.sensor = imp_item_sensor(im->q, b, it);
-		r.session = it->session;
-		r.proto = it->proto;
-		r.kind = it->kind;
-		r.src_ip = it->src_ip;
-		r.src_port = it->src_port;
-		r.dst_ip = it->dst_ip;
-		r.dst_port = it->dst_port;
-		r.fields = base + it->fields;
-		r.fields_len = it->flen;
-		r.payload = it->plen > 0 ? base + it->payload : NULL;
-		r.payload_len = it->plen;
-		r.payload_total = it->plen > 0 ? (int64_t)it->payload_total : 0;
-		r.payload_sha256 = it->plen > 0 ? it->sha : NULL;
+		if (ahead) {
+			chain_add_leaf(im->chain, imp_item_sensor(im->q, b, it), im->next_seq++,
+			    it->leaf);
+			continue;
+		}
+		imp_chain_row(im, b, it, im->next_seq++, &r);
 		chain_add(im->chain, &r);
 	}
 	/* Rows get max(seq) + 1 in order: anything else would chain the wrong rows. */
@@ -626,6 +658,7 @@ imp_inserter(struct importer *im)
 		rc = imp_block_insert(im, b);
 		pthread_mutex_lock(&im->mtx);
 		im->tail++;
+		im->present_seen = im->st->present;
 		if (rc == -1) {
 			im->abort = 1;
 			pthread_cond_broadcast(&im->more);
@@ -690,6 +723,7 @@ imp_prepare(struct importer *im)
 	    imp_step(im, im->begin) == -1 || (im->chain = chain_open(db, err, sizeof(err))) == NULL)
 		return -1;
 	im->next_seq = imp_scalar(db, "SELECT COALESCE(MAX(seq), 0) FROM events") + 1;
+	im->seq0 = im->spec_next = im->blk[0].spec_seq = im->next_seq;
 	/* Without an index (a bulk import was killed) it is built now, or at the end. */
 	if ((indexed = schema_events_indexed(db)) == -1)
 		return -1;
@@ -745,6 +779,7 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
 	buf_init(&im->rec.fields, HNP_MAX_FIELDS_JSON);
 	buf_init(&im->rec.payload, HNP_MAX_PAYLOAD_BYTES);
 	buf_init(&im->tags, IMP_TAGS_MAX);
+	buf_init(&im->enc, CHAIN_ENC_MAX);
 	for (i = 0; i < IMP_NBLOCKS; i++) {
 		im->blk[i].it = xcalloc(IMP_BLOCK_LINES, sizeof(*im->blk[i].it));
 		buf_init(&im->blk[i].bytes, IMP_BLOCK_MAX);
@@ -797,6 +832,7 @@ out:
 	buf_free(&im->rec.fields);
 	buf_free(&im->rec.payload);
 	buf_free(&im->tags);
+	buf_free(&im->enc);
 	for (i = 0; i < IMP_NBLOCKS; i++) {
 		rollup_free(im->blk[i].ru);
 		free(im->blk[i].it);
