@@ -47,6 +47,21 @@
 #define IMP_LINE_GUESS	256			/* bytes per line, to guess a file's lines */
 #define IMP_GZ_GUESS	4			/* a gzip file's bytes per compressed byte, at least */
 
+/* Lines of one rep (import_cache.h) in one hour, counted into the rollup once, at the commit. */
+struct imp_memo_ent {
+	uint64_t	 rep;		/* 0: a free slot */
+	int64_t		 hour, ts, n;	/* ts: the earliest line's */
+	const char	*proto, *kind;
+	int		 dst_port;
+	size_t		 fields, flen, tags, tlen;	/* in the memo's bytes */
+};
+
+struct imp_memo {
+	struct imp_memo_ent *tab;
+	size_t		 cap, n;	/* cap: a power of two */
+	struct buf	 bytes;
+};
+
 struct importer {
 	sqlite3		*db;
 	struct imp_sql	*q;
@@ -84,6 +99,7 @@ struct importer {
 	const char	*path;
 	int64_t		 lineno;
 	/* counter thread */
+	struct imp_memo	 memo;		/* this transaction's repeated lines, counted once per hour */
 	struct rollup	*ru;		/* the counts of this transaction's lines (owned) */
 	struct strmap	 flushed;	/* first-seen values handed to a flush, earliest time */
 	/* inserter thread */
@@ -261,6 +277,7 @@ imp_pack(struct importer *im, const char *line, size_t len, const char *sha)
 	memcpy(&it->key, key, sizeof(it->key));
 	it->proto = r->proto;
 	it->kind = r->kind;
+	it->rep = 0;
 	memcpy(it->src_ip, r->src_ip, sizeof(it->src_ip));
 	memcpy(it->dst_ip, r->dst_ip, sizeof(it->dst_ip));
 	it->src_port = r->src_port;
@@ -304,6 +321,16 @@ imp_pack(struct importer *im, const char *line, size_t len, const char *sha)
 	return 0;
 }
 
+/* The line just packed shares its event's rollup values with the other lines of rep. */
+static void
+imp_set_rep(struct importer *im, uint64_t rep)
+{
+	struct imp_item	*it = &im->cur->it[im->cur->n - 1];
+
+	if (it->sensor == IMP_NO_OFF)
+		it->rep = rep;
+}
+
 /* A repeated request: the event from the cache, with this line's time and client. -1: stop. */
 static int
 imp_line_cached(struct importer *im, const char *line, size_t len, const struct imp_cached *c)
@@ -322,7 +349,10 @@ imp_line_cached(struct importer *im, const char *line, size_t len, const struct 
 		fprintf(stderr, "hanipo import: out of memory\n");
 		abort();
 	}
-	return imp_pack(im, line, len, c->sha);
+	if (imp_pack(im, line, len, c->sha) == -1)
+		return -1;
+	imp_set_rep(im, c->serial);
+	return 0;
 }
 
 /* Parses one line into the block being filled. -1: stop. */
@@ -362,8 +392,8 @@ imp_line(struct importer *im, char *line, size_t len)
 		return -1;
 	if (im->cache != NULL) {
 		b = im->cur;
-		imp_cache_put(im->cache, line + tail, len - tail, r, b->it[b->n - 1].sha,
-		    im->tags.data, im->tags.len);
+		imp_set_rep(im, imp_cache_put(im->cache, line + tail, len - tail, r,
+		    b->it[b->n - 1].sha, im->tags.data, im->tags.len));
 	}
 	return 0;
 }
@@ -463,17 +493,105 @@ imp_reader(void *arg)
 /* ---- the counter thread (when the import owns the rollup) ---- */
 
 static void
+imp_memo_grow(struct imp_memo *m)
+{
+	struct imp_memo_ent	*old = m->tab;
+	size_t			 oldcap = m->cap, i, j;
+
+	m->cap = oldcap ? oldcap * 2 : 4096;
+	m->tab = xcalloc(m->cap, sizeof(*m->tab));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].rep == 0)
+			continue;
+		for (j = (old[i].rep * 0x9e3779b97f4a7c15ULL ^ (uint64_t)old[i].hour) &
+		    (m->cap - 1); m->tab[j].rep != 0; j = (j + 1) & (m->cap - 1))
+			;
+		m->tab[j] = old[i];
+	}
+	free(old);
+}
+
+/* The memo's entry of it's rep in its hour, made (with copies of its values) when absent. */
+static struct imp_memo_ent *
+imp_memo_get(struct imp_memo *m, const struct imp_block *b, const struct imp_item *it,
+    int64_t hour)
+{
+	struct imp_memo_ent	*e;
+	size_t			 j;
+
+	if ((m->n + 1) * 2 > m->cap)
+		imp_memo_grow(m);
+	for (j = (it->rep * 0x9e3779b97f4a7c15ULL ^ (uint64_t)hour) & (m->cap - 1);
+	    m->tab[j].rep != 0; j = (j + 1) & (m->cap - 1))
+		if (m->tab[j].rep == it->rep && m->tab[j].hour == hour)
+			return &m->tab[j];
+	e = &m->tab[j];
+	e->rep = it->rep;
+	e->hour = hour;
+	e->n = 0;
+	e->proto = it->proto;
+	e->kind = it->kind;
+	e->dst_port = it->dst_port;
+	e->fields = m->bytes.len;
+	e->flen = it->flen;
+	e->tags = m->bytes.len + it->flen;
+	e->tlen = it->tlen;
+	if (buf_append(&m->bytes, b->bytes.data + it->fields, it->flen) == -1 ||
+	    buf_append(&m->bytes, b->bytes.data + it->tags, it->tlen) == -1) {
+		fprintf(stderr, "hanipo import: out of memory\n");
+		abort();
+	}
+	m->n++;
+	return e;
+}
+
+/* Adds the memo's lines to ru and empties it. */
+static void
+imp_memo_flush(struct importer *im, struct rollup *ru)
+{
+	struct imp_memo		*m = &im->memo;
+	const struct imp_memo_ent *e;
+	const char		*base = (const char *)m->bytes.data;
+	size_t			 i;
+
+	for (i = 0; i < m->cap; i++) {
+		e = &m->tab[i];
+		if (e->rep != 0)
+			rollup_add_many(ru, e->ts, e->n, im->sensor, e->proto, e->kind, e->dst_port,
+			    base + e->fields, e->flen, base + e->tags, e->tlen);
+	}
+	if (m->n > 0)
+		memset(m->tab, 0, m->cap * sizeof(*m->tab));
+	m->n = 0;
+	m->bytes.len = 0;
+}
+
+/*
+ * A line alike another (the same rep) but for time and client counts only its source; its other
+ * values are counted once per rep and hour, at the commit, instead of parsing its fields again.
+ */
+static void
 imp_count(struct importer *im, struct rollup *ru, const struct imp_block *b)
 {
 	const char	*base = (const char *)b->bytes.data;
 	const struct imp_item *it;
+	struct imp_memo_ent *e;
+	int64_t		 ts;
 	size_t		 i;
 
 	for (i = 0; i < b->n; i++) {
 		it = &b->it[i];
-		rollup_add(ru, it->ts, imp_item_sensor(im->q, b, it), it->proto, it->kind,
-		    it->src_ip, it->dst_port, base + it->fields, it->flen, base + it->tags,
-		    it->tlen);
+		if (it->rep == 0) {
+			rollup_add(ru, it->ts, imp_item_sensor(im->q, b, it), it->proto, it->kind,
+			    it->src_ip, it->dst_port, base + it->fields, it->flen, base + it->tags,
+			    it->tlen);
+			continue;
+		}
+		ts = it->ts < 0 ? 0 : it->ts;
+		e = imp_memo_get(&im->memo, b, it, ts / ROLLUP_HOUR_US);
+		if (e->n++ == 0 || ts < e->ts)
+			e->ts = ts;
+		rollup_add_src(ru, ts, im->sensor, it->src_ip);
 	}
 }
 
@@ -497,6 +615,8 @@ imp_counter(void *arg)
 		if (im->ru == NULL)
 			im->ru = rollup_new();
 		imp_count(im, im->ru, b);
+		if (b->commit)
+			imp_memo_flush(im, im->ru);
 		pthread_mutex_lock(&im->mtx);
 		if (b->commit) {
 			rollup_first_prune(im->ru, &im->flushed);
@@ -788,6 +908,7 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
 	buf_init(&im->rec.payload, HNP_MAX_PAYLOAD_BYTES);
 	buf_init(&im->tags, IMP_TAGS_MAX);
 	buf_init(&im->enc, CHAIN_ENC_MAX);
+	buf_init(&im->memo.bytes, SIZE_MAX);
 	for (i = 0; i < IMP_NBLOCKS; i++) {
 		im->blk[i].it = xcalloc(IMP_BLOCK_LINES, sizeof(*im->blk[i].it));
 		buf_init(&im->blk[i].bytes, IMP_BLOCK_MAX);
@@ -841,6 +962,8 @@ out:
 	buf_free(&im->rec.payload);
 	buf_free(&im->tags);
 	buf_free(&im->enc);
+	free(im->memo.tab);
+	buf_free(&im->memo.bytes);
 	for (i = 0; i < IMP_NBLOCKS; i++) {
 		rollup_free(im->blk[i].ru);
 		free(im->blk[i].it);

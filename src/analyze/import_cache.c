@@ -73,7 +73,7 @@ imp_cache_get(struct imp_cache *c, const char *tail, size_t len)
 	return NULL;
 }
 
-void
+uint64_t
 imp_cache_put(struct imp_cache *c, const char *tail, size_t len, const struct imp_rec *r,
     const char *sha, const uint8_t *tags, size_t tlen)
 {
@@ -89,19 +89,19 @@ imp_cache_put(struct imp_cache *c, const char *tail, size_t len, const struct im
 	s->tlen = 0;
 	s->used = ++c->clock;
 	if (len == 0 || len > IC_TAIL_MAX || r->fields.len + r->payload.len + tlen > IC_DATA_MAX)
-		return;
+		return 0;
 	s->bytes.len = 0;
 	if (buf_append(&s->bytes, tail, len) == -1)
-		return;			/* ENOMEM: nothing kept */
+		return 0;		/* ENOMEM: nothing kept */
 	f = s->bytes.len;
 	if (buf_append(&s->bytes, r->fields.data, r->fields.len) == -1)
-		return;
+		return 0;
 	p = s->bytes.len;
 	if (buf_append(&s->bytes, r->payload.data, r->payload.len) == -1)
-		return;
+		return 0;
 	t = s->bytes.len;
 	if (buf_append(&s->bytes, tags, tlen) == -1)
-		return;
+		return 0;
 	e->proto = r->proto;
 	e->kind = r->kind;
 	memcpy(e->dst_ip, r->dst_ip, sizeof(e->dst_ip));
@@ -114,6 +114,8 @@ imp_cache_put(struct imp_cache *c, const char *tail, size_t len, const struct im
 	e->plen = r->payload.len;
 	e->tags = s->bytes.data + t;
 	e->tlen = tlen;
+	e->serial = s->used;
 	s->hash = h;
 	s->tlen = len;
+	return e->serial;
 }

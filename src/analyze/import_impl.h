@@ -36,6 +36,8 @@ struct imp_item {
 	size_t		 payload, plen;
 	size_t		 tags, tlen;
 	uint8_t		 leaf[CHAIN_HASH_LEN];	/* its chain leaf with seq spec_seq + index */
+	uint64_t	 rep;			/* lines with the same rep (not 0) are alike but for
+						   time and client (import_cache.h) */
 };
 
 struct rollup;
