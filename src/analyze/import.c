@@ -2,10 +2,11 @@
  * import.c - the import driver: a reader thread reads files through zlib (plain or gzip alike),
  * splits lines, parses each with the format's parser, keys and classifies it, makes its ids,
  * payload digest and chain leaf, and packs it into a block of a few thousand lines; the calling
- * thread takes the
- * blocks in order and only binds and steps (import_sql.c), in large transactions, while a counter
- * thread counts the same blocks into the transaction's rollup, which the inserter flushes at the
- * commit, less the lines it found present. One lock and one wake-up per block and stage.
+ * thread takes the blocks in order and only binds and steps (import_sql.c), in large
+ * transactions, while a counter thread counts the same blocks into the transaction's rollup,
+ * which the inserter flushes at the commit, less the lines it found present. One lock and one
+ * wake-up per block and stage. A bulk import (into a store small beside the files) leaves the
+ * events_src index out and builds it at the end.
  */
 #include <sys/stat.h>
 
@@ -74,7 +75,7 @@ struct importer {
 	FILE		*errfp;
 	struct import_stats *st;
 	int		 owned;		/* every earlier event is folded: this import counts its own */
-	int		 bulk;		/* the events' indexes are left out until the end */
+	int		 bulk;		/* events_src is left out until the end */
 	/* the ring: blk[tail .. head) are full, waiting for the inserter */
 	pthread_mutex_t	 mtx;
 	pthread_cond_t	 more, room, counted;
