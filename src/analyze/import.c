@@ -255,17 +255,21 @@ imp_chain_row(const struct importer *im, const struct imp_block *b, const struct
 }
 
 /*
- * Keys and classifies the parsed line into the block being filled; with sha (from the cache) the
- * payload digest is that and the tags are in im->tags already. -1: stop.
+ * Keys and classifies the parsed line into the block being filled; with c (a repeat) its fields,
+ * payload, payload digest and tags are c's, copied from the cache into the block. -1: stop.
  */
 static int
-imp_pack(struct importer *im, const char *line, size_t len, const char *sha)
+imp_pack(struct importer *im, const char *line, size_t len, const struct imp_cached *c)
 {
 	struct imp_rec		*r = &im->rec;
 	struct imp_block	*b = im->cur;
 	struct imp_item		*it;
 	struct chain_row	 row;
 	const char		*sensor = r->sensor[0] ? r->sensor : im->sensor;
+	const void		*fields = c ? c->fields : r->fields.data;
+	const void		*payload = c ? c->payload : r->payload.data;
+	size_t			 flen = c ? c->flen : r->fields.len;
+	size_t			 plen = c ? c->plen : r->payload.len;
 	uint8_t			 key[IMP_KEY_LEN], d[DIGEST_SHA256_LEN];
 
 	if ((b->n == IMP_BLOCK_LINES || b->bytes.len >= IMP_BLOCK_BYTES) && imp_push(im, 0) == -1)
@@ -293,28 +297,32 @@ imp_pack(struct importer *im, const char *line, size_t len, const char *sha)
 	} else
 		ulid_encode(it->session, r->ts, key + 6);
 	it->sensor = r->sensor[0] ? imp_put(b, r->sensor, strlen(r->sensor) + 1) : IMP_NO_OFF;
-	if (r->fields.len > 0) {
-		it->fields = imp_put(b, r->fields.data, r->fields.len);
-		it->flen = r->fields.len;
+	if (flen > 0) {
+		it->fields = imp_put(b, fields, flen);
+		it->flen = flen;
 	} else {
 		it->fields = imp_put(b, "{}", 2);
 		it->flen = 2;
 	}
 	it->sha[0] = '\0';
-	it->plen = r->payload.len;
-	it->payload_total = r->payload_total > r->payload.len ? r->payload_total : r->payload.len;
-	if (r->payload.len > 0) {
-		it->payload = imp_put(b, r->payload.data, r->payload.len);
-		if (sha == NULL) {
-			digest_sha256(r->payload.data, r->payload.len, d);
+	it->plen = plen;
+	it->payload_total = r->payload_total > plen ? r->payload_total : plen;
+	if (plen > 0) {
+		it->payload = imp_put(b, payload, plen);
+		if (c == NULL) {
+			digest_sha256(payload, plen, d);
 			hex_encode(d, sizeof(d), it->sha);
 		} else
-			memcpy(it->sha, sha, sizeof(it->sha));
+			memcpy(it->sha, c->sha, sizeof(it->sha));
 	}
-	if (sha == NULL)
+	if (c == NULL) {
 		imp_classify(im, r, sensor);
-	it->tags = imp_put(b, im->tags.data, im->tags.len);
-	it->tlen = im->tags.len;
+		it->tags = imp_put(b, im->tags.data, im->tags.len);
+		it->tlen = im->tags.len;
+	} else {
+		it->tags = imp_put(b, c->tags, c->tlen);
+		it->tlen = c->tlen;
+	}
 	/* Its chain leaf, with the seq it gets if no line before it is present (imp_chain_add). */
 	imp_chain_row(im, b, it, im->spec_next++, &row);
 	chain_leaf_enc(&im->enc, &row, it->leaf);
@@ -343,14 +351,7 @@ imp_line_cached(struct importer *im, const char *line, size_t len, const struct 
 	memcpy(r->dst_ip, c->dst_ip, sizeof(r->dst_ip));
 	r->dst_port = c->dst_port;
 	r->payload_total = c->payload_total;
-	im->tags.len = 0;
-	if (buf_append(&r->fields, c->fields, c->flen) == -1 ||
-	    buf_append(&r->payload, c->payload, c->plen) == -1 ||
-	    buf_append(&im->tags, c->tags, c->tlen) == -1) {
-		fprintf(stderr, "hanipo import: out of memory\n");
-		abort();
-	}
-	if (imp_pack(im, line, len, c->sha) == -1)
+	if (imp_pack(im, line, len, c) == -1)
 		return -1;
 	imp_set_rep(im, c->serial);
 	return 0;
