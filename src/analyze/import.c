@@ -1,11 +1,13 @@
 /*
  * import.c - the import driver: a reader thread reads files through zlib (plain or gzip alike),
- * splits lines, parses each with the format's parser, keys and classifies it, makes its ids and
- * payload digest, and packs it into a block of a few thousand lines; the calling thread takes the
- * blocks in order and only binds and steps (import_sql.c), in large transactions, while a counter
- * thread counts the same blocks into the transaction's rollup, which the inserter flushes at the
- * commit, less the lines it found present. One lock and one wake-up per block and stage.
+ * splits lines, parses each with the format's parser, keys and classifies it, makes its ids,
+ * payload digest and chain leaf, and packs it into a block of a few thousand lines; the calling
+ * thread takes the blocks in order and only binds and steps (import_sql.c), in large
+ * transactions, while a counter thread counts the same blocks into the transaction's rollup,
+ * which the inserter flushes at the commit, less the lines it found present. One lock and one
+ * wake-up per block and stage.
  */
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -41,6 +43,21 @@
 			 HNP_MAX_PAYLOAD_BYTES + IMP_TAGS_MAX)
 #define IMP_BLOCK_KEEP	(2 * IMP_BLOCK_BYTES)	/* a block's bytes larger than this are freed */
 
+/* Lines of one rep (import_cache.h) in one hour, counted into the rollup once, at the commit. */
+struct imp_memo_ent {
+	uint64_t	 rep;		/* 0: a free slot */
+	int64_t		 hour, ts, n;	/* ts: the earliest line's */
+	const char	*proto, *kind;
+	int		 dst_port;
+	size_t		 fields, flen, tags, tlen;	/* in the memo's bytes */
+};
+
+struct imp_memo {
+	struct imp_memo_ent *tab;
+	size_t		 cap, n;	/* cap: a power of two */
+	struct buf	 bytes;
+};
+
 struct importer {
 	sqlite3		*db;
 	struct imp_sql	*q;
@@ -61,6 +78,7 @@ struct importer {
 	size_t		 ctail;		/* the counter's next block (with owned; else unused) */
 	int		 done;		/* the reader has finished */
 	int		 abort;		/* the inserter failed: the reader stops */
+	int64_t		 present_seen;	/* lines the inserter found present so far */
 	/* reader thread */
 	struct sigdb	*sigs;
 	struct imp_rec	 rec;		/* the line being parsed (and the time text cache) */
@@ -69,9 +87,14 @@ struct importer {
 	struct imp_cache *cache;	/* WOWHoneypot repeats (NULL: not used) */
 	struct imp_block *cur;		/* the block being filled */
 	int64_t		 txn_lines;
+	int64_t		 seq0;		/* the seq of the import's first event */
+	int64_t		 packed;	/* lines packed so far */
+	int64_t		 spec_next;	/* the seq the next packed line gets if all are new */
+	struct buf	 enc;		/* a row's chain encoding */
 	const char	*path;
 	int64_t		 lineno;
 	/* counter thread */
+	struct imp_memo	 memo;		/* this transaction's repeated lines, counted once per hour */
 	struct rollup	*ru;		/* the counts of this transaction's lines (owned) */
 	struct strmap	 flushed;	/* first-seen values handed to a flush, earliest time */
 	/* inserter thread */
@@ -184,11 +207,14 @@ imp_push(struct importer *im, int last)
 	while (!im->abort && !last && im->head - imp_oldest(im) == IMP_NBLOCKS)
 		pthread_cond_wait(&im->room, &im->mtx);
 	im->cur = im->abort || last ? NULL : &im->blk[im->head % IMP_NBLOCKS];
+	/* Lines found present take no seq: the inserter has told how many so far. */
+	im->spec_next = im->seq0 + im->packed - im->present_seen;
 	pthread_mutex_unlock(&im->mtx);
 	if (im->cur == NULL)
 		return last ? 0 : -1;
 	b = im->cur;
 	b->n = 0;
+	b->spec_seq = im->spec_next;
 	b->commit = b->last = 0;
 	b->ru = NULL;
 	if (b->bytes.cap > IMP_BLOCK_KEEP)
@@ -197,17 +223,48 @@ imp_push(struct importer *im, int last)
 	return 0;
 }
 
+/* The chain's view of the block's line it, inserted as seq. */
+static void
+imp_chain_row(const struct importer *im, const struct imp_block *b, const struct imp_item *it,
+    int64_t seq, struct chain_row *r)
+{
+	const char	*base = (const char *)b->bytes.data;
+
+	r->seq = seq;
+	r->id = it->id;
+	r->ts = it->ts;
+	r->sensor = imp_item_sensor(im->q, b, it);
+	r->session = it->session;
+	r->proto = it->proto;
+	r->kind = it->kind;
+	r->src_ip = it->src_ip;
+	r->src_port = it->src_port;
+	r->dst_ip = it->dst_ip;
+	r->dst_port = it->dst_port;
+	r->fields = base + it->fields;
+	r->fields_len = it->flen;
+	r->payload = it->plen > 0 ? base + it->payload : NULL;
+	r->payload_len = it->plen;
+	r->payload_total = it->plen > 0 ? (int64_t)it->payload_total : 0;
+	r->payload_sha256 = it->plen > 0 ? it->sha : NULL;
+}
+
 /*
- * Keys and classifies the parsed line into the block being filled; with sha (from the cache) the
- * payload digest is that and the tags are in im->tags already. -1: stop.
+ * Keys and classifies the parsed line into the block being filled; with c (a repeat) its fields,
+ * payload, payload digest and tags are c's, copied from the cache into the block. -1: stop.
  */
 static int
-imp_pack(struct importer *im, const char *line, size_t len, const char *sha)
+imp_pack(struct importer *im, const char *line, size_t len, const struct imp_cached *c)
 {
 	struct imp_rec		*r = &im->rec;
 	struct imp_block	*b = im->cur;
 	struct imp_item		*it;
+	struct chain_row	 row;
 	const char		*sensor = r->sensor[0] ? r->sensor : im->sensor;
+	const void		*fields = c ? c->fields : r->fields.data;
+	const void		*payload = c ? c->payload : r->payload.data;
+	size_t			 flen = c ? c->flen : r->fields.len;
+	size_t			 plen = c ? c->plen : r->payload.len;
 	uint8_t			 key[IMP_KEY_LEN], d[DIGEST_SHA256_LEN];
 
 	if ((b->n == IMP_BLOCK_LINES || b->bytes.len >= IMP_BLOCK_BYTES) && imp_push(im, 0) == -1)
@@ -220,6 +277,7 @@ imp_pack(struct importer *im, const char *line, size_t len, const char *sha)
 	memcpy(&it->key, key, sizeof(it->key));
 	it->proto = r->proto;
 	it->kind = r->kind;
+	it->rep = 0;
 	memcpy(it->src_ip, r->src_ip, sizeof(it->src_ip));
 	memcpy(it->dst_ip, r->dst_ip, sizeof(it->dst_ip));
 	it->src_port = r->src_port;
@@ -234,29 +292,47 @@ imp_pack(struct importer *im, const char *line, size_t len, const char *sha)
 	} else
 		ulid_encode(it->session, r->ts, key + 6);
 	it->sensor = r->sensor[0] ? imp_put(b, r->sensor, strlen(r->sensor) + 1) : IMP_NO_OFF;
-	if (r->fields.len > 0) {
-		it->fields = imp_put(b, r->fields.data, r->fields.len);
-		it->flen = r->fields.len;
+	if (flen > 0) {
+		it->fields = imp_put(b, fields, flen);
+		it->flen = flen;
 	} else {
 		it->fields = imp_put(b, "{}", 2);
 		it->flen = 2;
 	}
 	it->sha[0] = '\0';
-	it->plen = r->payload.len;
-	it->payload_total = r->payload_total > r->payload.len ? r->payload_total : r->payload.len;
-	if (r->payload.len > 0) {
-		it->payload = imp_put(b, r->payload.data, r->payload.len);
-		if (sha == NULL) {
-			digest_sha256(r->payload.data, r->payload.len, d);
+	it->plen = plen;
+	it->payload_total = r->payload_total > plen ? r->payload_total : plen;
+	if (plen > 0) {
+		it->payload = imp_put(b, payload, plen);
+		if (c == NULL) {
+			digest_sha256(payload, plen, d);
 			hex_encode(d, sizeof(d), it->sha);
 		} else
-			memcpy(it->sha, sha, sizeof(it->sha));
+			memcpy(it->sha, c->sha, sizeof(it->sha));
 	}
-	if (sha == NULL)
+	if (c == NULL) {
 		imp_classify(im, r, sensor);
-	it->tags = imp_put(b, im->tags.data, im->tags.len);
-	it->tlen = im->tags.len;
+		it->tags = imp_put(b, im->tags.data, im->tags.len);
+		it->tlen = im->tags.len;
+	} else {
+		it->tags = imp_put(b, c->tags, c->tlen);
+		it->tlen = c->tlen;
+	}
+	/* Its chain leaf, with the seq it gets if no line before it is present (imp_chain_add). */
+	imp_chain_row(im, b, it, im->spec_next++, &row);
+	chain_leaf_enc(&im->enc, &row, it->leaf);
+	im->packed++;
 	return 0;
+}
+
+/* The line just packed shares its event's rollup values with the other lines of rep. */
+static void
+imp_set_rep(struct importer *im, uint64_t rep)
+{
+	struct imp_item	*it = &im->cur->it[im->cur->n - 1];
+
+	if (it->sensor == IMP_NO_OFF)
+		it->rep = rep;
 }
 
 /* A repeated request: the event from the cache, with this line's time and client. -1: stop. */
@@ -270,14 +346,10 @@ imp_line_cached(struct importer *im, const char *line, size_t len, const struct 
 	memcpy(r->dst_ip, c->dst_ip, sizeof(r->dst_ip));
 	r->dst_port = c->dst_port;
 	r->payload_total = c->payload_total;
-	im->tags.len = 0;
-	if (buf_append(&r->fields, c->fields, c->flen) == -1 ||
-	    buf_append(&r->payload, c->payload, c->plen) == -1 ||
-	    buf_append(&im->tags, c->tags, c->tlen) == -1) {
-		fprintf(stderr, "hanipo import: out of memory\n");
-		abort();
-	}
-	return imp_pack(im, line, len, c->sha);
+	if (imp_pack(im, line, len, c) == -1)
+		return -1;
+	imp_set_rep(im, c->serial);
+	return 0;
 }
 
 /* Parses one line into the block being filled. -1: stop. */
@@ -317,8 +389,8 @@ imp_line(struct importer *im, char *line, size_t len)
 		return -1;
 	if (im->cache != NULL) {
 		b = im->cur;
-		imp_cache_put(im->cache, line + tail, len - tail, r, b->it[b->n - 1].sha,
-		    im->tags.data, im->tags.len);
+		imp_set_rep(im, imp_cache_put(im->cache, line + tail, len - tail, r,
+		    b->it[b->n - 1].sha, im->tags.data, im->tags.len));
 	}
 	return 0;
 }
@@ -418,17 +490,105 @@ imp_reader(void *arg)
 /* ---- the counter thread (when the import owns the rollup) ---- */
 
 static void
+imp_memo_grow(struct imp_memo *m)
+{
+	struct imp_memo_ent	*old = m->tab;
+	size_t			 oldcap = m->cap, i, j;
+
+	m->cap = oldcap ? oldcap * 2 : 4096;
+	m->tab = xcalloc(m->cap, sizeof(*m->tab));
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].rep == 0)
+			continue;
+		for (j = (old[i].rep * 0x9e3779b97f4a7c15ULL ^ (uint64_t)old[i].hour) &
+		    (m->cap - 1); m->tab[j].rep != 0; j = (j + 1) & (m->cap - 1))
+			;
+		m->tab[j] = old[i];
+	}
+	free(old);
+}
+
+/* The memo's entry of it's rep in its hour, made (with copies of its values) when absent. */
+static struct imp_memo_ent *
+imp_memo_get(struct imp_memo *m, const struct imp_block *b, const struct imp_item *it,
+    int64_t hour)
+{
+	struct imp_memo_ent	*e;
+	size_t			 j;
+
+	if ((m->n + 1) * 2 > m->cap)
+		imp_memo_grow(m);
+	for (j = (it->rep * 0x9e3779b97f4a7c15ULL ^ (uint64_t)hour) & (m->cap - 1);
+	    m->tab[j].rep != 0; j = (j + 1) & (m->cap - 1))
+		if (m->tab[j].rep == it->rep && m->tab[j].hour == hour)
+			return &m->tab[j];
+	e = &m->tab[j];
+	e->rep = it->rep;
+	e->hour = hour;
+	e->n = 0;
+	e->proto = it->proto;
+	e->kind = it->kind;
+	e->dst_port = it->dst_port;
+	e->fields = m->bytes.len;
+	e->flen = it->flen;
+	e->tags = m->bytes.len + it->flen;
+	e->tlen = it->tlen;
+	if (buf_append(&m->bytes, b->bytes.data + it->fields, it->flen) == -1 ||
+	    buf_append(&m->bytes, b->bytes.data + it->tags, it->tlen) == -1) {
+		fprintf(stderr, "hanipo import: out of memory\n");
+		abort();
+	}
+	m->n++;
+	return e;
+}
+
+/* Adds the memo's lines to ru and empties it. */
+static void
+imp_memo_flush(struct importer *im, struct rollup *ru)
+{
+	struct imp_memo		*m = &im->memo;
+	const struct imp_memo_ent *e;
+	const char		*base = (const char *)m->bytes.data;
+	size_t			 i;
+
+	for (i = 0; i < m->cap; i++) {
+		e = &m->tab[i];
+		if (e->rep != 0)
+			rollup_add_many(ru, e->ts, e->n, im->sensor, e->proto, e->kind, e->dst_port,
+			    base + e->fields, e->flen, base + e->tags, e->tlen);
+	}
+	if (m->n > 0)
+		memset(m->tab, 0, m->cap * sizeof(*m->tab));
+	m->n = 0;
+	m->bytes.len = 0;
+}
+
+/*
+ * A line alike another (the same rep) but for time and client counts only its source; its other
+ * values are counted once per rep and hour, at the commit, instead of parsing its fields again.
+ */
+static void
 imp_count(struct importer *im, struct rollup *ru, const struct imp_block *b)
 {
 	const char	*base = (const char *)b->bytes.data;
 	const struct imp_item *it;
+	struct imp_memo_ent *e;
+	int64_t		 ts;
 	size_t		 i;
 
 	for (i = 0; i < b->n; i++) {
 		it = &b->it[i];
-		rollup_add(ru, it->ts, imp_item_sensor(im->q, b, it), it->proto, it->kind,
-		    it->src_ip, it->dst_port, base + it->fields, it->flen, base + it->tags,
-		    it->tlen);
+		if (it->rep == 0) {
+			rollup_add(ru, it->ts, imp_item_sensor(im->q, b, it), it->proto, it->kind,
+			    it->src_ip, it->dst_port, base + it->fields, it->flen, base + it->tags,
+			    it->tlen);
+			continue;
+		}
+		ts = it->ts < 0 ? 0 : it->ts;
+		e = imp_memo_get(&im->memo, b, it, ts / ROLLUP_HOUR_US);
+		if (e->n++ == 0 || ts < e->ts)
+			e->ts = ts;
+		rollup_add_src(ru, ts, im->sensor, it->src_ip);
 	}
 }
 
@@ -452,6 +612,8 @@ imp_counter(void *arg)
 		if (im->ru == NULL)
 			im->ru = rollup_new();
 		imp_count(im, im->ru, b);
+		if (b->commit)
+			imp_memo_flush(im, im->ru);
 		pthread_mutex_lock(&im->mtx);
 		if (b->commit) {
 			rollup_first_prune(im->ru, &im->flushed);
@@ -501,35 +663,27 @@ imp_commit(struct importer *im, struct rollup *ru, int last)
 static int
 imp_chain_add(struct importer *im, const struct imp_block *b)
 {
-	const char		*base = (const char *)b->bytes.data;
 	const struct imp_item	*it;
 	struct chain_row	 r;
 	size_t			 i;
 	int64_t			 first = im->next_seq;
+	int			 ahead = b->spec_seq == im->next_seq;
 
+	/* The reader's leaves hold when the seqs it expected are those the rows got. */
+	for (i = 0; i < b->n && ahead; i++)
+		ahead = !im->present[i];
 	for (i = 0; i < b->n; i++) {
 		if (im->present[i])
 			continue;
 		it = &b->it[i];
-		r.seq = im->next_seq++;
-		r.id = it->id;
-		r.ts = it->ts;
-		r.sensor = imp_item_sensor(im->q, b, it);
-		r.session = it->session;
-		r.proto = it->proto;
-		r.kind = it->kind;
-		r.src_ip = it->src_ip;
-		r.src_port = it->src_port;
-		r.dst_ip = it->dst_ip;
-		r.dst_port = it->dst_port;
-		r.fields = base + it->fields;
-		r.fields_len = it->flen;
-		r.payload = it->plen > 0 ? base + it->payload : NULL;
-		r.payload_len = it->plen;
-		r.payload_total = it->plen > 0 ? (int64_t)it->payload_total : 0;
-		r.payload_sha256 = it->plen > 0 ? it->sha : NULL;
+		srcranges_add(im->ranges, it->src_ip, im->next_seq, it->ts);
+		if (ahead) {
+			chain_add_leaf(im->chain, imp_item_sensor(im->q, b, it), im->next_seq++,
+			    it->leaf);
+			continue;
+		}
+		imp_chain_row(im, b, it, im->next_seq++, &r);
 		chain_add(im->chain, &r);
-		srcranges_add(im->ranges, it->src_ip, r.seq, it->ts);
 	}
 	/* Rows get max(seq) + 1 in order: anything else would chain the wrong rows. */
 	if (im->next_seq > first && sqlite3_last_insert_rowid(im->db) != im->next_seq - 1) {
@@ -611,6 +765,7 @@ imp_inserter(struct importer *im)
 		rc = imp_block_insert(im, b);
 		pthread_mutex_lock(&im->mtx);
 		im->tail++;
+		im->present_seen = im->st->present;
 		if (rc == -1) {
 			im->abort = 1;
 			pthread_cond_broadcast(&im->more);
@@ -627,7 +782,6 @@ imp_prepare(struct importer *im)
 {
 	sqlite3	*db = im->db;
 	int64_t	 mark;
-
 	char	 err[256];
 
 	if ((im->q = imp_sql_new(db, im->sensor)) == NULL ||
@@ -636,6 +790,7 @@ imp_prepare(struct importer *im)
 	    imp_step(im, im->begin) == -1 || (im->chain = chain_open(db, err, sizeof(err))) == NULL)
 		return -1;
 	im->next_seq = imp_scalar(db, "SELECT COALESCE(MAX(seq), 0) FROM events") + 1;
+	im->seq0 = im->spec_next = im->blk[0].spec_seq = im->next_seq;
 	chain_begin(im->chain);
 	im->ranges = srcranges_new();
 	/*
@@ -685,6 +840,8 @@ import_files(sqlite3 *db, const char *format, const char *sensor, struct sigdb *
 	buf_init(&im->rec.fields, HNP_MAX_FIELDS_JSON);
 	buf_init(&im->rec.payload, HNP_MAX_PAYLOAD_BYTES);
 	buf_init(&im->tags, IMP_TAGS_MAX);
+	buf_init(&im->enc, CHAIN_ENC_MAX);
+	buf_init(&im->memo.bytes, SIZE_MAX);
 	for (i = 0; i < IMP_NBLOCKS; i++) {
 		im->blk[i].it = xcalloc(IMP_BLOCK_LINES, sizeof(*im->blk[i].it));
 		buf_init(&im->blk[i].bytes, IMP_BLOCK_MAX);
@@ -732,6 +889,9 @@ out:
 	buf_free(&im->rec.fields);
 	buf_free(&im->rec.payload);
 	buf_free(&im->tags);
+	buf_free(&im->enc);
+	free(im->memo.tab);
+	buf_free(&im->memo.bytes);
 	for (i = 0; i < IMP_NBLOCKS; i++) {
 		rollup_free(im->blk[i].ru);
 		free(im->blk[i].it);

@@ -21,6 +21,7 @@ struct imp_cached {
 	char		 sha[65];		/* "" without payload */
 	const uint8_t	*fields, *payload, *tags;
 	size_t		 flen, plen, tlen;
+	uint64_t	 serial;		/* this event's number, never reused */
 };
 
 struct imp_cache;
@@ -29,8 +30,11 @@ struct imp_cache *imp_cache_new(void);
 void	imp_cache_free(struct imp_cache *c);
 /* The entry of a line whose bytes from the host field on are tail[0..len), or NULL. */
 const struct imp_cached *imp_cache_get(struct imp_cache *c, const char *tail, size_t len);
-/* Keeps r's event (sha[65]: its payload digest in hex, "" without; tags: JSON text) for tail. */
-void	imp_cache_put(struct imp_cache *c, const char *tail, size_t len, const struct imp_rec *r,
+/*
+ * Keeps r's event (sha[65]: its payload digest in hex, "" without; tags: JSON text) for tail. Its
+ * serial (which the lines that find it share), or 0 when it is not kept.
+ */
+uint64_t imp_cache_put(struct imp_cache *c, const char *tail, size_t len, const struct imp_rec *r,
 	    const char *sha, const uint8_t *tags, size_t tlen);
 
 #endif

@@ -14,6 +14,7 @@
 #include "core/digest.h"
 #include "core/evt.h"
 #include "core/ulid.h"
+#include "store/chain.h"
 
 #define IMP_BLOCK_LINES	4096
 #define IMP_NO_OFF	SIZE_MAX
@@ -34,6 +35,9 @@ struct imp_item {
 	size_t		 fields, flen;
 	size_t		 payload, plen;
 	size_t		 tags, tlen;
+	uint8_t		 leaf[CHAIN_HASH_LEN];	/* its chain leaf with seq spec_seq + index */
+	uint64_t	 rep;			/* lines with the same rep (not 0) are alike but for
+						   time and client (import_cache.h) */
 };
 
 struct rollup;
@@ -43,6 +47,7 @@ struct imp_block {
 	struct imp_item	*it;			/* IMP_BLOCK_LINES */
 	size_t		 n;
 	struct buf	 bytes;
+	int64_t		 spec_seq;		/* the seq the reader expects its first line to get */
 	int		 commit;		/* the transaction ends after this block */
 	int		 last;			/* ... and the import */
 	struct rollup	*ru;			/* with commit: the transaction's counts (owned) */

@@ -25,6 +25,17 @@ struct imp_seen {
 	uint32_t	 gen;		/* the slot is used when gen is the set's */
 };
 
+/*
+ * What a row slot of an events statement holds from the last time (bindings outlive a reset):
+ * values that do not change from row to row (the sensor, proto, kind, ports) are not bound again.
+ * Only static strings are compared by address; text in a block is bound every time (the block is
+ * reused).
+ */
+struct imp_slot {
+	const char	*sensor, *proto, *kind;
+	int		 src_port, dst_port;
+};
+
 struct imp_sql {
 	sqlite3		*db;
 	const char	*sensor;
@@ -32,6 +43,7 @@ struct imp_sql {
 	sqlite3_stmt	*scan;			/* stored keys in a time range */
 	sqlite3_stmt	*key1, *key_or_ignore, *keyn;
 	sqlite3_stmt	*evt1, *evtn;
+	struct imp_slot	 slot1, slotn[IMP_EVT_ROWS];
 	struct imp_seen	*set;
 	uint32_t	 gen;
 };
@@ -72,6 +84,19 @@ sql_prep(sqlite3 *db, const char *head, int cols, int rows, sqlite3_stmt **st)
 			"src_port, dst_ip, dst_port, fields, payload, payload_len, " \
 			"payload_sha256, tags) VALUES"
 
+/* Every slot as never bound. */
+static void
+sql_slots_clear(struct imp_sql *q)
+{
+	size_t	 i;
+
+	memset(&q->slot1, 0, sizeof(q->slot1));
+	memset(q->slotn, 0, sizeof(q->slotn));
+	q->slot1.src_port = q->slot1.dst_port = -1;
+	for (i = 0; i < IMP_EVT_ROWS; i++)
+		q->slotn[i].src_port = q->slotn[i].dst_port = -1;
+}
+
 struct imp_sql *
 imp_sql_new(sqlite3 *db, const char *sensor)
 {
@@ -92,6 +117,7 @@ imp_sql_new(sqlite3 *db, const char *sensor)
 		return NULL;
 	}
 	q->set = xcalloc(IMP_SET_SLOTS, sizeof(*q->set));
+	sql_slots_clear(q);
 	return q;
 }
 
@@ -223,27 +249,34 @@ imp_sql_keys(struct imp_sql *q, const struct imp_block *b, uint8_t *present)
 	return 0;
 }
 
-/* Binds it's event as row r of st. */
+/* Binds it's event as row r of st, whose slot is sl. */
 static void
 sql_bind_event(struct imp_sql *q, const struct imp_block *b, const struct imp_item *it,
-    sqlite3_stmt *st, int r)
+    sqlite3_stmt *st, int r, struct imp_slot *sl)
 {
 	const char	*base = (const char *)b->bytes.data;
 	int		 c = r * IMP_EVT_COLS;
 
 	sqlite3_bind_text(st, c + 1, it->id, ULID_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(st, c + 2, it->ts);
-	if (it->sensor == IMP_NO_OFF)
-		sqlite3_bind_text(st, c + 3, q->sensor, q->sensor_len, SQLITE_STATIC);
-	else
+	if (it->sensor != IMP_NO_OFF) {
 		sqlite3_bind_text(st, c + 3, base + it->sensor, -1, SQLITE_STATIC);
+		sl->sensor = NULL;
+	} else if (sl->sensor != q->sensor) {
+		sqlite3_bind_text(st, c + 3, q->sensor, q->sensor_len, SQLITE_STATIC);
+		sl->sensor = q->sensor;
+	}
 	sqlite3_bind_text(st, c + 4, it->session, ULID_LEN, SQLITE_STATIC);
-	sqlite3_bind_text(st, c + 5, it->proto, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, c + 6, it->kind, -1, SQLITE_STATIC);
+	if (sl->proto != it->proto)
+		sqlite3_bind_text(st, c + 5, sl->proto = it->proto, -1, SQLITE_STATIC);
+	if (sl->kind != it->kind)
+		sqlite3_bind_text(st, c + 6, sl->kind = it->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, c + 7, it->src_ip, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, c + 8, it->src_port);
+	if (sl->src_port != it->src_port)
+		sqlite3_bind_int(st, c + 8, sl->src_port = it->src_port);
 	sqlite3_bind_text(st, c + 9, it->dst_ip, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, c + 10, it->dst_port);
+	if (sl->dst_port != it->dst_port)
+		sqlite3_bind_int(st, c + 10, sl->dst_port = it->dst_port);
 	sqlite3_bind_text(st, c + 11, base + it->fields, (int)it->flen, SQLITE_STATIC);
 	if (it->plen > 0) {
 		sqlite3_bind_blob(st, c + 12, base + it->payload, (int)it->plen, SQLITE_STATIC);
@@ -271,7 +304,8 @@ imp_sql_events(struct imp_sql *q, const struct imp_block *b, const uint8_t *pres
 		for (rows = 0; i < b->n && rows < want; i++) {
 			if (present[i])
 				continue;
-			sql_bind_event(q, b, &b->it[i], st, (int)rows);
+			sql_bind_event(q, b, &b->it[i], st, (int)rows,
+			    st == q->evtn ? &q->slotn[rows] : &q->slot1);
 			rows++;
 		}
 		if (rows > 0 && sql_step(st) == -1)

@@ -46,6 +46,7 @@ struct rollup {
 	struct rollup_scratch s;
 	struct buf	 key;
 	int64_t		 ts;		/* the event being added */
+	int64_t		 weight;	/* ... and how many such events */
 	const char	*sensor;
 };
 
@@ -124,8 +125,9 @@ ru_fields(struct rollup_scratch *s, const char *kind, const char *text, size_t l
 	}
 }
 
-void
-rollup_values(struct rollup_scratch *s, const char *proto, const char *kind, const char *src_ip,
+/* rollup_values, without the source when src_ip is NULL. */
+static void
+ru_values(struct rollup_scratch *s, const char *proto, const char *kind, const char *src_ip,
     int dst_port, const char *fields, size_t flen, const char *tags, size_t tlen,
     void (*fn)(void *arg, int dim, const void *v, size_t len), void *arg)
 {
@@ -135,7 +137,8 @@ rollup_values(struct rollup_scratch *s, const char *proto, const char *kind, con
 
 	fn(arg, RD_PROTO, proto, strlen(proto));
 	fn(arg, RD_KIND, kind, strlen(kind));
-	fn(arg, RD_SRC, src_ip, strlen(src_ip));
+	if (src_ip != NULL)
+		fn(arg, RD_SRC, src_ip, strlen(src_ip));
 	if (dst_port > 0)
 		fn(arg, RD_PORT, num, fmt_int(num, dst_port));
 	if (fields != NULL)
@@ -146,6 +149,14 @@ rollup_values(struct rollup_scratch *s, const char *proto, const char *kind, con
 		if (json_is_string(v))
 			RU_EMIT(RD_SIG, json_string_value(v), json_string_length(v));
 	json_decref(a);
+}
+
+void
+rollup_values(struct rollup_scratch *s, const char *proto, const char *kind, const char *src_ip,
+    int dst_port, const char *fields, size_t flen, const char *tags, size_t tlen,
+    void (*fn)(void *arg, int dim, const void *v, size_t len), void *arg)
+{
+	ru_values(s, proto, kind, src_ip, dst_port, fields, flen, tags, tlen, fn, arg);
 }
 
 struct rollup *
@@ -184,12 +195,13 @@ ru_count(void *arg, int dim, const void *v, size_t len)
 	buf_append(k, r->sensor, strlen(r->sensor) + 1);
 	buf_append(k, &d, 1);
 	buf_append(k, v, len);
-	strmap_get(&r->counts, k->data, k->len)->count++;
+	strmap_get(&r->counts, k->data, k->len)->count += r->weight;
 	if (ru_what(dim) == NULL || len == 0)
 		return;
 	e = strmap_get(&r->first, (const char *)k->data + k->len - len - 1, len + 1);
-	if (e->count++ == 0 || r->ts < e->aux)
+	if (e->count == 0 || r->ts < e->aux)
 		e->aux = r->ts;
+	e->count += r->weight;
 }
 
 void
@@ -200,8 +212,29 @@ rollup_add(struct rollup *r, int64_t ts, const char *sensor, const char *proto, 
 	if (ts < 0)
 		ts = 0;
 	r->ts = ts;
+	r->weight = 1;
 	r->sensor = sensor;
-	rollup_values(&r->s, proto, kind, src_ip, dst_port, fields, flen, tags, tlen, ru_count, r);
+	ru_values(&r->s, proto, kind, src_ip, dst_port, fields, flen, tags, tlen, ru_count, r);
+}
+
+void
+rollup_add_many(struct rollup *r, int64_t ts, int64_t n, const char *sensor, const char *proto,
+    const char *kind, int dst_port, const char *fields, size_t flen, const char *tags,
+    size_t tlen)
+{
+	r->ts = ts < 0 ? 0 : ts;
+	r->weight = n;
+	r->sensor = sensor;
+	ru_values(&r->s, proto, kind, NULL, dst_port, fields, flen, tags, tlen, ru_count, r);
+}
+
+void
+rollup_add_src(struct rollup *r, int64_t ts, const char *sensor, const char *src_ip)
+{
+	r->ts = ts < 0 ? 0 : ts;
+	r->weight = 1;
+	r->sensor = sensor;
+	ru_count(r, RD_SRC, src_ip, strlen(src_ip));
 }
 
 int
@@ -390,6 +423,7 @@ ru_scan_tags(sqlite3 *db, struct rollup *r, int64_t mark)
 		    (a = json_loadb(t, (size_t)sqlite3_column_bytes(st, 2), 0, NULL)) == NULL)
 			continue;
 		r->ts = sqlite3_column_int64(st, 0) < 0 ? 0 : sqlite3_column_int64(st, 0);
+		r->weight = 1;
 		r->sensor = sensor;
 		json_array_foreach(a, i, v)
 			if (json_is_string(v))

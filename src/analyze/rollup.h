@@ -54,6 +54,14 @@ void	rollup_add(struct rollup *r, int64_t ts, const char *sensor, const char *pr
 	    const char *kind, const char *src_ip, int dst_port, const char *fields, size_t flen,
 	    const char *tags, size_t tlen);
 /*
+ * The same, split: n events of one hour (ts the earliest) alike in everything rollup_values reads
+ * but the source, each of whose sources is then added with rollup_add_src.
+ */
+void	rollup_add_many(struct rollup *r, int64_t ts, int64_t n, const char *sensor,
+	    const char *proto, const char *kind, int dst_port, const char *fields, size_t flen,
+	    const char *tags, size_t tlen);
+void	rollup_add_src(struct rollup *r, int64_t ts, const char *sensor, const char *src_ip);
+/*
  * Writes r into the tables (adding counts, keeping the earliest first-seen times) and sets the
  * fold mark to mark, inside the caller's transaction. 0, or -1 (sqlite3_errmsg tells).
  */

@@ -34,7 +34,7 @@ struct chain {
 };
 
 #define CHAIN_MAX_LEAVES	(4096 * CHAIN_HASH_LEN)	/* HNP_MAX_BATCH_EVENTS hashes */
-#define CHAIN_MAX_ENC		(2 * HNP_MAX_FIELDS_JSON + 4096)	/* a row's encoding */
+#define CHAIN_MAX_ENC		CHAIN_ENC_MAX	/* a row's encoding */
 
 static void
 put_u64(struct buf *b, uint64_t v)
@@ -90,6 +90,12 @@ chain_leaf_buf(struct buf *enc, const struct chain_row *r, uint8_t out[CHAIN_HAS
 	put_str(enc, r->payload_sha256);
 	/* Not the tags: they are analysis, rewritten by `hanipo classify`, not evidence. */
 	digest_sha256(enc->data, enc->len, out);
+}
+
+void
+chain_leaf_enc(struct buf *enc, const struct chain_row *r, uint8_t out[CHAIN_HASH_LEN])
+{
+	chain_leaf_buf(enc, r, out);
 }
 
 void
@@ -179,17 +185,24 @@ chain_begin(struct chain *c)
 }
 
 void
+chain_add_leaf(struct chain *c, const char *sensor, int64_t seq, const uint8_t h[CHAIN_HASH_LEN])
+{
+	struct chain_link	*l = chain_find(c, sensor);
+
+	if (l->n == 0)
+		l->first_seq = seq;
+	l->last_seq = seq;
+	l->n++;
+	buf_append(&l->leaves, h, CHAIN_HASH_LEN);	/* sized for a whole batch */
+}
+
+void
 chain_add(struct chain *c, const struct chain_row *r)
 {
-	struct chain_link	*l = chain_find(c, r->sensor);
-	uint8_t			 h[CHAIN_HASH_LEN];
+	uint8_t	 h[CHAIN_HASH_LEN];
 
 	chain_leaf_buf(&c->enc, r, h);
-	if (l->n == 0)
-		l->first_seq = r->seq;
-	l->last_seq = r->seq;
-	l->n++;
-	buf_append(&l->leaves, h, sizeof(h));	/* sized for a whole batch */
+	chain_add_leaf(c, r->sensor, r->seq, h);
 }
 
 int

@@ -11,6 +11,8 @@
 
 #include <sqlite3.h>
 
+#include "core/limits.h"
+
 #define CHAIN_HASH_LEN	32
 #define CHAIN_HEX_LEN	(2 * CHAIN_HASH_LEN + 1)
 
@@ -48,6 +50,16 @@ void	chain_committed(struct chain *c);
 
 /* The hash of one row (SHA-256 over a length-prefixed encoding of its columns but tags). */
 void	chain_leaf(const struct chain_row *r, uint8_t out[CHAIN_HASH_LEN]);
+/*
+ * The same with the caller's buffer for the encoding (buf_init'd with CHAIN_ENC_MAX, reused), so
+ * another thread can hash rows ahead of the writer (the import's reader).
+ */
+#define CHAIN_ENC_MAX	(2 * HNP_MAX_FIELDS_JSON + 4096)
+struct buf;
+void	chain_leaf_enc(struct buf *enc, const struct chain_row *r, uint8_t out[CHAIN_HASH_LEN]);
+/* Adds one inserted event whose leaf h (chain_leaf) is known already, as chain_add does. */
+void	chain_add_leaf(struct chain *c, const char *sensor, int64_t seq,
+	    const uint8_t h[CHAIN_HASH_LEN]);
 
 struct chain_report {
 	int64_t		 events, links, sensors;
