@@ -496,7 +496,7 @@ imp_memo_grow(struct imp_memo *m)
 	size_t			 oldcap = m->cap, i, j;
 
 	m->cap = oldcap ? oldcap * 2 : 4096;
-	m->tab = xcalloc(m->cap, sizeof(*m->tab));
+	m->tab = xzalloc_written(m->cap, sizeof(*m->tab));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].rep == 0)
 			continue;

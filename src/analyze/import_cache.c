@@ -38,7 +38,7 @@ imp_cache_new(void)
 	struct imp_cache	*c = xcalloc(1, sizeof(*c));
 	size_t			 i;
 
-	c->slot = xcalloc(IC_SLOTS, sizeof(*c->slot));
+	c->slot = xzalloc_written(IC_SLOTS, sizeof(*c->slot));
 	for (i = 0; i < IC_SLOTS; i++)
 		buf_init(&c->slot[i].bytes, IC_TAIL_MAX + IC_DATA_MAX);
 	return c;

@@ -23,9 +23,7 @@ occ_grow(struct imp_occ *o)
 	size_t			 oldcap = o->cap, i, j;
 
 	o->cap = oldcap ? oldcap * 2 : 65536;
-	/* Written, not calloc'd: probing would read zero pages, each write then faults again. */
-	o->tab = xreallocarray(NULL, o->cap, sizeof(*o->tab));
-	memset(o->tab, 0, o->cap * sizeof(*o->tab));
+	o->tab = xzalloc_written(o->cap, sizeof(*o->tab));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].seen == 0)
 			continue;

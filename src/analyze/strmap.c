@@ -32,9 +32,7 @@ strmap_grow(struct strmap *m)
 	size_t			 oldcap = m->cap, i, j;
 
 	m->cap = oldcap ? oldcap * 2 : 64;
-	/* Written, not calloc'd: probing would read zero pages, each write then faults again. */
-	m->tab = xreallocarray(NULL, m->cap, sizeof(*m->tab));
-	memset(m->tab, 0, m->cap * sizeof(*m->tab));
+	m->tab = xzalloc_written(m->cap, sizeof(*m->tab));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].key == NULL)
 			continue;

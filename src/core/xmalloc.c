@@ -45,6 +45,21 @@ xreallocarray(void *p, size_t nmemb, size_t size)
 	return np;
 }
 
+/*
+ * Zeroed and written: for hash tables that probe (read) slots before writing them. calloc may
+ * hand out untouched pages (all mapped to the zero page), and then each first write is a
+ * copy-on-write fault with a TLB shootdown across the process's threads; GCC also turns
+ * malloc plus memset(0) into calloc, so the pages are cleared with explicit_bzero.
+ */
+void *
+xzalloc_written(size_t nmemb, size_t size)
+{
+	void	*p = xreallocarray(NULL, nmemb, size);
+
+	explicit_bzero(p, nmemb * size);
+	return p;
+}
+
 char *
 xstrdup(const char *s)
 {

@@ -7,6 +7,8 @@
 void	*xmalloc(size_t n);
 void	*xcalloc(size_t nmemb, size_t size);
 void	*xreallocarray(void *p, size_t nmemb, size_t size);
+/* Zeroed, every page written (tables probed before they are written: see xmalloc.c). */
+void	*xzalloc_written(size_t nmemb, size_t size);
 char	*xstrdup(const char *s);
 char	*xstrndup(const char *s, size_t n);
 
