@@ -48,8 +48,9 @@ xreallocarray(void *p, size_t nmemb, size_t size)
 /*
  * Zeroed and written: for hash tables that probe (read) slots before writing them. calloc may
  * hand out untouched pages (all mapped to the zero page), and then each first write is a
- * copy-on-write fault with a TLB shootdown across the process's threads; GCC also turns
- * malloc plus memset(0) into calloc, so the pages are cleared with explicit_bzero.
+ * copy-on-write fault with a TLB shootdown across the process's threads. GCC may turn an
+ * allocation plus memset(0) into calloc (with LTO it sees through xreallocarray), so the pages
+ * are cleared with explicit_bzero, which it keeps.
  */
 void *
 xzalloc_written(size_t nmemb, size_t size)
