@@ -359,8 +359,10 @@ session_write(struct session *s, const uint8_t *p, size_t len, int last)
 	return send(s->fd, p, len, MSG_NOSIGNAL | (last ? MSG_MORE : 0));
 }
 
-/* Writes what the socket takes now; queues the rest (capped) for the write event. last: the
- * session closes once this is out. */
+/*
+ * Writes what the socket takes now; queues the rest (capped) for the write event. last: the
+ * session closes once this is out.
+ */
 static int
 session_send(struct session *s, const uint8_t *p, size_t len, int last)
 {

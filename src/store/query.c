@@ -95,9 +95,9 @@ qs_by_seq(const struct query_filter *f)
 }
 
 /*
- * " FROM events", or for one source address the seq ranges src_ranges holds for it (one row per
- * committed batch, pruned by time) joined with the events in them; the WHERE clause then picks
- * the address's events out of each range.
+ * " FROM events", or for one source address the seq ranges src_ranges holds for it (a row per
+ * run of its events in a committed batch, pruned by time) joined with the events in them; the
+ * WHERE clause then picks the address's events out of each range.
  */
 static void
 qs_from(struct qsql *q, const struct query_filter *f)

@@ -103,12 +103,12 @@ static const char *const migrations[] = {
 	"  public_key TEXT NOT NULL"		/* hex, for reference: verify uses the key file */
 	");",
 	/*
-	 * Events by source address: one row per address per committed batch (store/srcrange.h)
-	 * instead of an index entry per event, which cost a third of each insert.
+	 * Events by source address: a row per address and run of its events in a committed batch
+	 * (store/srcrange.h) instead of an index entry per event, which cost a third of each insert.
 	 */
 	"CREATE TABLE src_ranges ("
 	"  ip TEXT NOT NULL,"			/* events.src_ip */
-	"  lo INTEGER NOT NULL,"		/* its events' lowest and highest seq in the batch */
+	"  lo INTEGER NOT NULL,"		/* its events' lowest and highest seq in the run */
 	"  hi INTEGER NOT NULL,"
 	"  min_ts INTEGER NOT NULL,"		/* and their earliest and latest ts */
 	"  max_ts INTEGER NOT NULL,"

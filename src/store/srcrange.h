@@ -1,8 +1,9 @@
 /*
  * srcrange.h - the store's index of events by source address, kept per committed batch rather
  * than per event (a block-range index, as PostgreSQL's BRIN): for each source address in a batch,
- * one src_ranges row with the lowest and highest seq and ts of its events there. A query for one
- * source reads its rows, then each seq range of the events table (see query.c).
+ * one src_ranges row with the lowest and highest seq and ts of its events there (a new row where
+ * more than 32 seqs separate two of them). A query for one source reads its rows, then each seq
+ * range of the events table (see query.c).
  */
 #ifndef HNP_SRCRANGE_H
 #define HNP_SRCRANGE_H
