@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/evt.h"
 #include "core/xmalloc.h"
 #include "store/srcrange.h"
 
@@ -17,7 +18,8 @@
 #define SRCRANGE_GAP	32
 
 struct srange {
-	char		*ip;		/* NULL: free slot */
+	int		 used;		/* 0: a free slot */
+	char		 ip[EVT_IP_LEN];
 	int64_t		 lo, hi, min_ts, max_ts;
 };
 
@@ -47,7 +49,7 @@ sr_find(struct srange *slot, size_t cap, const char *ip)
 {
 	size_t	 i = sr_hash(ip) & (cap - 1);
 
-	while (slot[i].ip != NULL && strcmp(slot[i].ip, ip) != 0)
+	while (slot[i].used && strcmp(slot[i].ip, ip) != 0)
 		i = (i + 1) & (cap - 1);
 	return &slot[i];
 }
@@ -61,7 +63,7 @@ sr_grow(struct srcranges *r)
 	r->cap = oldcap == 0 ? 64 : oldcap * 2;
 	r->slot = xcalloc(r->cap, sizeof(*r->slot));
 	for (i = 0; i < oldcap; i++)
-		if (old[i].ip != NULL) {
+		if (old[i].used) {
 			e = sr_find(r->slot, r->cap, old[i].ip);
 			*e = old[i];
 		}
@@ -77,17 +79,9 @@ srcranges_new(void)
 void
 srcranges_begin(struct srcranges *r)
 {
-	size_t	 i;
-
-	for (i = 0; i < r->nclosed; i++)
-		free(r->closed[i].ip);
 	r->nclosed = 0;
-	if (r->n == 0)
-		return;
-	for (i = 0; i < r->cap; i++) {
-		free(r->slot[i].ip);
-		r->slot[i].ip = NULL;
-	}
+	if (r->n > 0)
+		memset(r->slot, 0, r->cap * sizeof(*r->slot));
 	r->n = 0;
 }
 
@@ -96,7 +90,6 @@ srcranges_free(struct srcranges *r)
 {
 	if (r == NULL)
 		return;
-	srcranges_begin(r);
 	sqlite3_finalize(r->ins);
 	free(r->slot);
 	free(r->closed);
@@ -111,8 +104,9 @@ srcranges_add(struct srcranges *r, const char *ip, int64_t seq, int64_t ts)
 	if (2 * (r->n + 1) > r->cap)
 		sr_grow(r);
 	e = sr_find(r->slot, r->cap, ip);
-	if (e->ip == NULL) {
-		e->ip = xstrdup(ip);
+	if (!e->used) {
+		e->used = 1;
+		memcpy(e->ip, ip, strnlen(ip, sizeof(e->ip) - 1));
 		e->lo = e->hi = seq;
 		e->min_ts = e->max_ts = ts;
 		r->n++;
@@ -124,8 +118,7 @@ srcranges_add(struct srcranges *r, const char *ip, int64_t seq, int64_t ts)
 			r->capclosed = r->capclosed == 0 ? 16 : 2 * r->capclosed;
 			r->closed = xreallocarray(r->closed, r->capclosed, sizeof(*r->closed));
 		}
-		r->closed[r->nclosed] = *e;
-		r->closed[r->nclosed++].ip = xstrdup(ip);
+		r->closed[r->nclosed++] = *e;
 		e->lo = e->hi = seq;
 		e->min_ts = e->max_ts = ts;
 		return;
@@ -174,7 +167,7 @@ srcranges_write(struct srcranges *r, sqlite3 *db)
 	for (i = 0; i < r->nclosed && rc == SQLITE_DONE; i++)
 		rc = sr_insert(r->ins, &r->closed[i]);
 	for (i = 0; i < r->cap && rc == SQLITE_DONE; i++)
-		if (r->slot[i].ip != NULL)
+		if (r->slot[i].used)
 			rc = sr_insert(r->ins, &r->slot[i]);
 	sqlite3_clear_bindings(r->ins);
 	return rc == SQLITE_DONE ? 0 : -1;

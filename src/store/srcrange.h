@@ -18,7 +18,10 @@ struct srcranges *srcranges_new(void);
 void	srcranges_free(struct srcranges *r);
 /* Starts a batch (forgets the ranges of one that was not written). */
 void	srcranges_begin(struct srcranges *r);
-/* Adds one event of the batch (aborts when out of memory, as xmalloc). */
+/*
+ * Adds one event of the batch: ip is an event's src_ip (at most EVT_IP_LEN - 1 bytes, as struct
+ * evt holds it). Aborts when out of memory, as xmalloc.
+ */
 void	srcranges_add(struct srcranges *r, const char *ip, int64_t seq, int64_t ts);
 /* Inserts the batch's rows into db (inside the batch's transaction). 0, or -1. */
 int	srcranges_write(struct srcranges *r, sqlite3 *db);
