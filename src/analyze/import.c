@@ -710,7 +710,7 @@ imp_block_insert(struct importer *im, struct imp_block *b)
 	size_t			 i;
 	int			 rc = 0;
 
-	if (imp_sql_keys(im->q, b, im->present) == -1 ||
+	if (imp_sql_present(im->q, b, im->present) == -1 ||
 	    imp_sql_events(im->q, b, im->present) == -1)
 		rc = imp_db_err(im);
 	else if (imp_chain_add(im, b) == -1)

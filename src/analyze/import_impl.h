@@ -22,7 +22,7 @@
 /* One parsed line, ready to bind; its variable parts are in its block's bytes. */
 struct imp_item {
 	int64_t		 ts;
-	int64_t		 key;			/* 64 bits of the line key (import_seen) */
+	int64_t		 key;			/* 64 bits of the line key (also in id) */
 	const char	*proto, *kind;		/* static strings */
 	char		 src_ip[EVT_IP_LEN];
 	char		 dst_ip[EVT_IP_LEN];
@@ -59,10 +59,10 @@ struct imp_sql;
 struct imp_sql	*imp_sql_new(sqlite3 *db, const char *sensor);
 void		 imp_sql_free(struct imp_sql *q);
 /*
- * Which lines of b are already in the store, or repeat an earlier line of b (present[i] = 1),
- * and inserts the keys of the others. 0, or -1 on a database error.
+ * Which lines of b are already in the store, or repeat an earlier line of b (present[i] = 1).
+ * 0, or -1 on a database error.
  */
-int		 imp_sql_keys(struct imp_sql *q, const struct imp_block *b, uint8_t *present);
+int		 imp_sql_present(struct imp_sql *q, const struct imp_block *b, uint8_t *present);
 /* Inserts the events of b's lines not present, in order. 0, or -1 on a database error. */
 int		 imp_sql_events(struct imp_sql *q, const struct imp_block *b,
 		    const uint8_t *present);

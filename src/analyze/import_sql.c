@@ -1,12 +1,14 @@
 /*
- * import_sql.c - the import's SQL side, per block of lines: one range read of import_seen over
- * the block's times says which lines are present (exact: the keys in the range are compared in
- * memory), then the new keys and events go in many rows per INSERT, which spares SQLite most of
- * its per-statement work (cursors opened and closed, halt). A block whose range holds too many
- * stored keys (logs imported out of order) takes the row-by-row path. The INSERTs say OR FAIL:
- * a statement that fails keeps its earlier rows (the import then rolls the transaction back),
- * so SQLite keeps no statement journal (with ABORT it copied every page a statement touched
- * into a temporary file first: twelve times the writes of the rows).
+ * import_sql.c - the import's SQL side, per block of lines. Which lines are present already: an
+ * imported event's id is its line's time and key (imp_pack: ulid_encode(ts, key)), so one range
+ * read of the events over the block's times (events_ts) gives the keys stored there, which are
+ * compared in memory; import_seen, where earlier versions kept the keys, is read the same way.
+ * A block whose range holds too many stored events (logs imported out of order, or a daemon's
+ * events of the same hours) looks its lines up one by one. Then the new events go in many rows
+ * per INSERT, which spares SQLite most of its per-statement work (cursors opened and closed,
+ * halt). The INSERTs say OR FAIL: a statement that fails keeps its earlier rows (the import then
+ * rolls the transaction back), so SQLite keeps no statement journal (with ABORT it copied every
+ * page a statement touched into a temporary file first: twelve times the writes of the rows).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +16,6 @@
 #include "analyze/import_impl.h"
 #include "core/xmalloc.h"
 
-#define IMP_KEY_ROWS	64	/* keys per INSERT */
 #define IMP_EVT_ROWS	16	/* events per INSERT (15 parameters each) */
 #define IMP_EVT_COLS	15
 #define IMP_SCAN_MAX	(2 * IMP_BLOCK_LINES)	/* stored keys read per block, at most */
@@ -40,8 +41,8 @@ struct imp_sql {
 	sqlite3		*db;
 	const char	*sensor;
 	int		 sensor_len;
-	sqlite3_stmt	*scan;			/* stored keys in a time range */
-	sqlite3_stmt	*key1, *key_or_ignore, *keyn;
+	sqlite3_stmt	*scan_ids, *scan_keys;	/* stored event ids, keys in a time range */
+	sqlite3_stmt	*has_id, *has_key;	/* ... and at one time */
 	sqlite3_stmt	*evt1, *evtn;
 	struct imp_slot	 slot1, slotn[IMP_EVT_ROWS];
 	struct imp_seen	*set;
@@ -79,7 +80,6 @@ sql_prep(sqlite3 *db, const char *head, int cols, int rows, sqlite3_stmt **st)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-#define SQL_KEYS	"INSERT OR FAIL INTO import_seen (ts, key) VALUES"
 #define SQL_EVTS	"INSERT OR FAIL INTO events (id, ts, sensor, session, proto, kind, src_ip, " \
 			"src_port, dst_ip, dst_port, fields, payload, payload_len, " \
 			"payload_sha256, tags) VALUES"
@@ -105,12 +105,14 @@ imp_sql_new(sqlite3 *db, const char *sensor)
 	q->db = db;
 	q->sensor = sensor;
 	q->sensor_len = (int)strlen(sensor);
-	if (sqlite3_prepare_v2(db, "SELECT ts, key FROM import_seen WHERE ts BETWEEN ?1 AND ?2 "
-	    "LIMIT ?3", -1, &q->scan, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO import_seen (ts, key) VALUES (?, ?)",
-	    -1, &q->key_or_ignore, NULL) != SQLITE_OK ||
-	    sql_prep(db, SQL_KEYS, 2, 1, &q->key1) == -1 ||
-	    sql_prep(db, SQL_KEYS, 2, IMP_KEY_ROWS, &q->keyn) == -1 ||
+	if (sqlite3_prepare_v2(db, "SELECT ts, id FROM events WHERE ts BETWEEN ?1 AND ?2 LIMIT ?3",
+	    -1, &q->scan_ids, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT ts, key FROM import_seen WHERE ts BETWEEN ?1 AND ?2 "
+	    "LIMIT ?3", -1, &q->scan_keys, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT 1 FROM events WHERE ts = ?1 AND id = ?2", -1,
+	    &q->has_id, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT 1 FROM import_seen WHERE ts = ?1 AND key = ?2", -1,
+	    &q->has_key, NULL) != SQLITE_OK ||
 	    sql_prep(db, SQL_EVTS, IMP_EVT_COLS, 1, &q->evt1) == -1 ||
 	    sql_prep(db, SQL_EVTS, IMP_EVT_COLS, IMP_EVT_ROWS, &q->evtn) == -1) {
 		imp_sql_free(q);
@@ -126,10 +128,10 @@ imp_sql_free(struct imp_sql *q)
 {
 	if (q == NULL)
 		return;
-	sqlite3_finalize(q->scan);
-	sqlite3_finalize(q->key_or_ignore);
-	sqlite3_finalize(q->key1);
-	sqlite3_finalize(q->keyn);
+	sqlite3_finalize(q->scan_ids);
+	sqlite3_finalize(q->scan_keys);
+	sqlite3_finalize(q->has_id);
+	sqlite3_finalize(q->has_key);
 	sqlite3_finalize(q->evt1);
 	sqlite3_finalize(q->evtn);
 	free(q->set);
@@ -168,56 +170,86 @@ set_add(struct imp_sql *q, int64_t ts, int64_t key)
 	return 0;
 }
 
-/* Row by row: INSERT OR IGNORE tells which keys were there. */
-static int
-sql_keys_rows(struct imp_sql *q, const struct imp_block *b, uint8_t *present)
+/* The 64-bit key in an imported event's id (imp_pack); 0 for an id that is not a ULID. */
+static int64_t
+sql_id_key(const unsigned char *id, int len)
 {
-	size_t	 i;
+	uint8_t	 bin[16];
+	int64_t	 key;
 
-	for (i = 0; i < b->n; i++) {
-		sqlite3_bind_int64(q->key_or_ignore, 1, b->it[i].ts);
-		sqlite3_bind_int64(q->key_or_ignore, 2, b->it[i].key);
-		if (sql_step(q->key_or_ignore) == -1)
-			return -1;
-		present[i] = sqlite3_changes(q->db) == 0;
-	}
-	return 0;
+	if (ulid_decode((const char *)id, (size_t)len, bin) == -1)
+		return 0;
+	memcpy(&key, bin + 6, sizeof(key));
+	return key;
 }
 
-/* Reads the stored keys of b's time range into the set. 1 if there were too many. */
+/* 1 if st (ts, then an id or a key) finds a row. -1 on a database error. */
 static int
-sql_scan(struct imp_sql *q, const struct imp_block *b)
+sql_has(sqlite3_stmt *st, const struct imp_item *it, int by_id)
 {
-	int64_t	 lo = INT64_MAX, hi = INT64_MIN, n = 0;
+	int	 rc;
+
+	sqlite3_bind_int64(st, 1, it->ts);
+	if (by_id)
+		sqlite3_bind_text(st, 2, it->id, ULID_LEN, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 2, it->key);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Line by line: the set (what was read, the block's lines so far), then the store. */
+static int
+sql_present_rows(struct imp_sql *q, const struct imp_block *b, uint8_t *present)
+{
 	size_t	 i;
 	int	 rc;
 
 	for (i = 0; i < b->n; i++) {
-		if (b->it[i].ts < lo)
-			lo = b->it[i].ts;
-		if (b->it[i].ts > hi)
-			hi = b->it[i].ts;
+		if (set_add(q, b->it[i].ts, b->it[i].key)) {
+			present[i] = 1;
+			continue;
+		}
+		if ((rc = sql_has(q->has_id, &b->it[i], 1)) == 0)
+			rc = sql_has(q->has_key, &b->it[i], 0);
+		if (rc == -1)
+			return -1;
+		present[i] = (uint8_t)rc;
 	}
-	sqlite3_bind_int64(q->scan, 1, lo);
-	sqlite3_bind_int64(q->scan, 2, hi);
-	sqlite3_bind_int64(q->scan, 3, IMP_SCAN_MAX + 1);
-	while ((rc = sqlite3_step(q->scan)) == SQLITE_ROW) {
-		if (++n > IMP_SCAN_MAX)
+	return 0;
+}
+
+/*
+ * Reads the keys stored in b's time range into the set: of the events' ids (by_id), else of
+ * import_seen. n counts the rows read by both; 1 if there were too many.
+ */
+static int
+sql_scan(struct imp_sql *q, sqlite3_stmt *st, int by_id, int64_t lo, int64_t hi, int64_t *n)
+{
+	int	 rc;
+
+	sqlite3_bind_int64(st, 1, lo);
+	sqlite3_bind_int64(st, 2, hi);
+	sqlite3_bind_int64(st, 3, IMP_SCAN_MAX + 1 - *n);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (++*n > IMP_SCAN_MAX)
 			break;
-		set_add(q, sqlite3_column_int64(q->scan, 0), sqlite3_column_int64(q->scan, 1));
+		set_add(q, sqlite3_column_int64(st, 0), by_id ? sql_id_key(sqlite3_column_text(st,
+		    1), sqlite3_column_bytes(st, 1)) : sqlite3_column_int64(st, 1));
 	}
-	sqlite3_reset(q->scan);
+	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return -1;
-	return n > IMP_SCAN_MAX;
+	return *n > IMP_SCAN_MAX;
 }
 
 int
-imp_sql_keys(struct imp_sql *q, const struct imp_block *b, uint8_t *present)
+imp_sql_present(struct imp_sql *q, const struct imp_block *b, uint8_t *present)
 {
-	sqlite3_stmt	*st;
-	size_t		 i, k, rows;
-	int		 rc;
+	int64_t	 lo = INT64_MAX, hi = INT64_MIN, n = 0;
+	size_t	 i;
+	int	 rc;
 
 	if (b->n == 0)
 		return 0;
@@ -225,27 +257,20 @@ imp_sql_keys(struct imp_sql *q, const struct imp_block *b, uint8_t *present)
 		memset(q->set, 0, IMP_SET_SLOTS * sizeof(*q->set));
 		q->gen = 1;
 	}
-	if ((rc = sql_scan(q, b)) == -1)
+	for (i = 0; i < b->n; i++) {
+		if (b->it[i].ts < lo)
+			lo = b->it[i].ts;
+		if (b->it[i].ts > hi)
+			hi = b->it[i].ts;
+	}
+	if ((rc = sql_scan(q, q->scan_ids, 1, lo, hi, &n)) == 0)
+		rc = sql_scan(q, q->scan_keys, 0, lo, hi, &n);
+	if (rc == -1)
 		return -1;
 	if (rc == 1)
-		return sql_keys_rows(q, b, present);
+		return sql_present_rows(q, b, present);
 	for (i = 0; i < b->n; i++)
 		present[i] = (uint8_t)set_add(q, b->it[i].ts, b->it[i].key);
-	/* The new keys, many per statement: none can collide (all of the range was read). */
-	for (i = 0; i < b->n;) {
-		for (k = i, rows = 0; k < b->n && rows < IMP_KEY_ROWS; k++)
-			rows += !present[k];
-		st = rows == IMP_KEY_ROWS ? q->keyn : q->key1;
-		for (rows = 0; i < b->n && rows < (st == q->keyn ? IMP_KEY_ROWS : 1); i++) {
-			if (present[i])
-				continue;
-			sqlite3_bind_int64(st, (int)(2 * rows + 1), b->it[i].ts);
-			sqlite3_bind_int64(st, (int)(2 * rows + 2), b->it[i].key);
-			rows++;
-		}
-		if (rows > 0 && sql_step(st) == -1)
-			return -1;
-	}
 	return 0;
 }
 
@@ -281,12 +306,11 @@ sql_bind_event(struct imp_sql *q, const struct imp_block *b, const struct imp_it
 	if (it->plen > 0) {
 		sqlite3_bind_blob(st, c + 12, base + it->payload, (int)it->plen, SQLITE_STATIC);
 		sqlite3_bind_int64(st, c + 13, (int64_t)it->payload_total);
-		sqlite3_bind_text(st, c + 14, it->sha, 2 * DIGEST_SHA256_LEN, SQLITE_STATIC);
 	} else {
 		sqlite3_bind_null(st, c + 12);
 		sqlite3_bind_int64(st, c + 13, 0);
-		sqlite3_bind_null(st, c + 14);
 	}
+	/* payload_sha256 (c + 14) stays NULL: readers compute it (schema 7). */
 	sqlite3_bind_text(st, c + 15, base + it->tags, (int)it->tlen, SQLITE_STATIC);
 }
 

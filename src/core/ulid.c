@@ -118,3 +118,31 @@ ulid_encode(char out[ULID_LEN + 1], int64_t ts_us, const uint8_t rnd[10])
 	memcpy(bin + 6, rnd, 10);
 	ulid_text(out, bin);
 }
+
+int
+ulid_decode(const char *text, size_t len, uint8_t bin[16])
+{
+	uint64_t	 hi = 0, lo = 0;
+	size_t		 i;
+	int		 v;
+	char		 c;
+
+	if (text == NULL || len != ULID_LEN || (text[0] < '0' || text[0] > '7'))
+		return -1;
+	for (i = 0; i < ULID_LEN; i++) {
+		c = text[i];
+		if (c >= '0' && c <= '9')
+			v = c - '0';
+		else if (c >= 'A' && c <= 'Z' && c != 'I' && c != 'L' && c != 'O' && c != 'U')
+			v = 10 + (c - 'A') - (c > 'I') - (c > 'L') - (c > 'O') - (c > 'U');
+		else
+			return -1;
+		hi = (hi << 5) | (lo >> 59);
+		lo = (lo << 5) | (uint64_t)v;
+	}
+	for (i = 0; i < 8; i++) {
+		bin[7 - i] = (uint8_t)(hi >> (8 * i));
+		bin[15 - i] = (uint8_t)(lo >> (8 * i));
+	}
+	return 0;
+}

@@ -14,5 +14,7 @@
 void	ulid_make(char out[ULID_LEN + 1], int64_t ts_us);
 /* A ULID from ts_us and 80 given bits (deterministic ids: imported events). */
 void	ulid_encode(char out[ULID_LEN + 1], int64_t ts_us, const uint8_t rnd[10]);
+/* The 128 bits of a ULID's text (upper case, as made here): 48 of time, then 80. -1 if not one. */
+int	ulid_decode(const char *text, size_t len, uint8_t bin[16]);
 
 #endif

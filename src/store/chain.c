@@ -254,9 +254,15 @@ chain_committed(struct chain *c)
 
 /* ---- verification ---- */
 
+/*
+ * One row read back. payload_sha256 is stored NULL since schema 7 (it is the payload's hash):
+ * it is then computed into sha, as the writer computed it for the leaf.
+ */
 static void
-row_from(sqlite3_stmt *st, struct chain_row *r)
+row_from(sqlite3_stmt *st, struct chain_row *r, char sha[CHAIN_HEX_LEN])
 {
+	uint8_t	 h[CHAIN_HASH_LEN];
+
 	r->seq = sqlite3_column_int64(st, 0);
 	r->id = (const char *)sqlite3_column_text(st, 1);
 	r->ts = sqlite3_column_int64(st, 2);
@@ -281,6 +287,11 @@ row_from(sqlite3_stmt *st, struct chain_row *r)
 	}
 	r->payload_total = sqlite3_column_int64(st, 13);
 	r->payload_sha256 = (const char *)sqlite3_column_text(st, 14);
+	if (r->payload_sha256 == NULL && r->payload != NULL) {
+		digest_sha256(r->payload, r->payload_len, h);
+		hex_encode(h, CHAIN_HASH_LEN, sha);
+		r->payload_sha256 = sha;
+	}
 }
 
 static void
@@ -294,7 +305,7 @@ broken(struct chain_report *rep, int64_t seq, const char *id, const char *why, c
 	snprintf(rep->why, sizeof(rep->why), "%s (sensor %s)", why, sensor);
 }
 
-/* The payload's bytes still hash to payload_sha256. */
+/* The payload's bytes still hash to payload_sha256 (stored by schemas before 7). */
 static int
 payload_ok(const struct chain_row *r)
 {
@@ -319,7 +330,7 @@ verify_sensor(sqlite3 *db, struct buf *enc, const char *sensor,
 	const uint8_t	*leaves;
 	int64_t		 k, n, first = -1, last_seq;
 	int		 rc = -1, erc = SQLITE_ROW, bad = 0;
-	char		 lastid[32] = "?";
+	char		 lastid[32] = "?", sha[CHAIN_HEX_LEN];
 
 	memset(prev, 0, sizeof(prev));
 	if (sqlite3_prepare_v2(db, "SELECT first_seq, last_seq, events, prev, hash, leaves "
@@ -356,7 +367,7 @@ verify_sensor(sqlite3 *db, struct buf *enc, const char *sensor,
 				bad = 1;
 				break;
 			}
-			row_from(evs, &r);
+			row_from(evs, &r, sha);
 			rep->events++;
 			chain_leaf_buf(enc, &r, h);
 			if (r.seq > last_seq || memcmp(h, leaves + k * CHAIN_HASH_LEN,

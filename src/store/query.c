@@ -321,8 +321,10 @@ query_next(struct query_iter *it, struct evt **out)
 		ev->payload_total = (uint64_t)sqlite3_column_int64(st, 13);
 		if (ev->payload_total < ev->payload_len)
 			ev->payload_total = ev->payload_len;
+		/* Stored before schema 7; computed since. */
 		query_copy(ev->payload_sha256, sizeof(ev->payload_sha256),
 		    sqlite3_column_text(st, 14));
+		evt_hash(ev);
 	}
 	text = (const char *)sqlite3_column_text(st, 15);
 	tags = text ? json_loadb(text, (size_t)sqlite3_column_bytes(st, 15), 0, NULL) : NULL;

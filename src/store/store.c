@@ -232,12 +232,12 @@ store_bind(struct store *s, sqlite3_stmt *st, int base, int k, struct evt *ev,
 	if (ev->payload != NULL) {
 		sqlite3_bind_blob(st, base + 13, ev->payload, (int)ev->payload_len, SQLITE_STATIC);
 		sqlite3_bind_int64(st, base + 14, (sqlite3_int64)ev->payload_total);
-		sqlite3_bind_text(st, base + 15, ev->payload_sha256, -1, SQLITE_STATIC);
 	} else {
 		sqlite3_bind_null(st, base + 13);
 		sqlite3_bind_int64(st, base + 14, 0);
-		sqlite3_bind_null(st, base + 15);
 	}
+	/* payload_sha256: not stored since schema 7, readers compute it (the chain leaf has it). */
+	sqlite3_bind_null(st, base + 15);
 	sqlite3_bind_text(st, base + 16, t->tags, t->tlen, SQLITE_STATIC);
 }
 

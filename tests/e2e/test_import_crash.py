@@ -87,7 +87,8 @@ def test_import_killed_midway_then_rerun_equals_clean_import(make_hanipo, tmp_pa
     partial = con.execute("SELECT count(*) FROM events").fetchone()[0]
     keys = con.execute("SELECT count(*) FROM import_seen").fetchone()[0]
     con.close()
-    assert 0 < partial < LINES and keys == partial
+    # The lines' keys are in the events' ids: import_seen is only read (stores of schema < 7).
+    assert 0 < partial < LINES and keys == 0
     # Killed between its commits: the committed blocks came with their ranges.
     assert uncovered(h.store) == 0
 
