@@ -129,6 +129,15 @@ static const char *const migrations[] = {
 	"SELECT 1;",
 };
 
+void
+schema_page_size(sqlite3 *db)
+{
+	char	 sql[64];
+
+	snprintf(sql, sizeof(sql), "PRAGMA page_size = %d", SCHEMA_PAGE_SIZE);
+	sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
 int
 schema_migrate(sqlite3 *db, char *err, size_t errlen)
 {

@@ -687,6 +687,7 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	schema_page_size(s->db);
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(s->db, strcmp(sync, "full") == 0 ? "PRAGMA synchronous=FULL" :
 	    "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK) {

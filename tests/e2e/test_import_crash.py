@@ -4,7 +4,10 @@ leaves a store that passes integrity_check; importing the log again adds exactly
 the store then holds what a clean import gives (events, report, chain check). An import started
 while a reader has the store open stays in WAL and works the same. A log imported in two steps
 (a prefix, then the whole) gives the same daily report as one import."""
+import ctypes
 import json
+import mmap
+import os
 import signal
 import sqlite3
 import subprocess
@@ -54,6 +57,32 @@ def indexes(store):
         con.close()
 
 
+def resident(path):
+    """(pages of the file in the page cache, pages of the file): mincore over a mapping."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mmap.restype = ctypes.c_void_p
+    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,
+                          ctypes.c_int, ctypes.c_long]
+    libc.mincore.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]
+    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(fd).st_size
+        addr = libc.mmap(None, size, mmap.PROT_READ, mmap.MAP_SHARED, fd, 0)
+        assert addr not in (None, ctypes.c_void_p(-1).value)
+        n = (size + mmap.PAGESIZE - 1) // mmap.PAGESIZE
+        vec = (ctypes.c_ubyte * n)()
+        assert libc.mincore(addr, size, vec) == 0
+        libc.munmap(addr, size)
+        return sum(v & 1 for v in vec), n
+    finally:
+        os.close(fd)
+
+
+def con_page_size(store):
+    return scalar(store, "PRAGMA page_size")
+
+
 def committed(store):
     """Events committed so far (0 while the store is locked for a commit or absent)."""
     if not store.exists():
@@ -69,6 +98,10 @@ def test_import_killed_midway_then_rerun_equals_clean_import(make_hanipo, tmp_pa
     clean = sig_store(make_hanipo(start=False))
     r = clean.cli("import", "--format", "wowhoneypot", str(log))
     assert f"{LINES} imported, 0 already present" in r.stderr
+    # Each commit dropped its synced pages from the page cache (posix_fadvise): almost none stay
+    # (until something reads them, as the checks below do).
+    cached, pages = resident(clean.store)
+    assert pages > 10000 and cached < pages // 10, (cached, pages)
     assert scalar(clean.store, "PRAGMA journal_mode") == "wal"
     # Every imported event lies in one range of its source (src_ranges), written per block.
     assert indexes(clean.store) == {"events_ts"} and uncovered(clean.store) == 0
@@ -89,6 +122,7 @@ def test_import_killed_midway_then_rerun_equals_clean_import(make_hanipo, tmp_pa
     con.close()
     # The lines' keys are in the events' ids: import_seen is only read (stores of schema < 7).
     assert 0 < partial < LINES and keys == 0
+    assert con_page_size(h.store) == 8192
     # Killed between its commits: the committed blocks came with their ranges.
     assert uncovered(h.store) == 0
 
