@@ -17,7 +17,7 @@
  *
  * A second VFS of the same shim ("bulk", for `hanipo import`) also buffers the database file's
  * contiguous writes (the pages a rollback-journal commit writes in page order: an import appends
- * hundreds of MB) up to 120 KiB, a write(2) per 15 pages of 8 KiB instead of one per page. They
+ * hundreds of MB) up to 120 KiB, a write(2) per 30 pages of 4 KiB instead of one per page. They
  * are written before any other use of the file (read, sync, size, truncate, lock, unlock, control,
  * close, the WAL index), so only their delay changes: SQLite writes a page after the journal that
  * covers it is synced, and the commit's xSync, before the journal is deleted, finds them written.

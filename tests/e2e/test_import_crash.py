@@ -122,7 +122,7 @@ def test_import_killed_midway_then_rerun_equals_clean_import(make_hanipo, tmp_pa
     con.close()
     # The lines' keys are in the events' ids: import_seen is only read (stores of schema < 7).
     assert 0 < partial < LINES and keys == 0
-    assert con_page_size(h.store) == 8192
+    assert con_page_size(h.store) == 4096
     # Killed between its commits: the committed blocks came with their ranges.
     assert uncovered(h.store) == 0
 

@@ -88,22 +88,23 @@ def test_sync_full_commits_on_the_writer_thread(make_hanipo):
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def test_new_stores_get_8k_pages_existing_ones_keep_theirs(make_hanipo, tmp_path):
+def test_new_stores_get_4k_pages_existing_ones_keep_theirs(make_hanipo, tmp_path):
     h = make_hanipo()
     assert request(h.port, build_request("GET", "/p")).status == 200
     h.wait_events("request", 1)
     con = sqlite3.connect(str(h.store), timeout=10)
-    assert con.execute("PRAGMA page_size").fetchone()[0] == 8192
+    assert con.execute("PRAGMA page_size").fetchone()[0] == 4096
     con.close()
-    # A store made elsewhere with SQLite's default pages is used as it is.
+    # A store made elsewhere with other pages is used as it is.
     old = make_hanipo(start=False)
     con = sqlite3.connect(str(old.store))
+    con.execute("PRAGMA page_size = 16384")
     con.execute("CREATE TABLE t (x)")
     con.close()
     old.start()
     assert request(old.port, build_request("GET", "/q")).status == 200
     old.wait_events("request", 1)
     con = sqlite3.connect(str(old.store), timeout=10)
-    assert con.execute("PRAGMA page_size").fetchone()[0] == 4096
+    assert con.execute("PRAGMA page_size").fetchone()[0] == 16384
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     con.close()
