@@ -656,8 +656,8 @@ imp_commit(struct importer *im, struct rollup *ru, int last)
 	/*
 	 * The committed pages are on disk (synchronous=FULL): out of the page cache with them, so a
 	 * bulk load of hundreds of MB does not push the machine's working set out (a 512 MB VPS)
-	 * and the next transaction's pages reuse their memory. Dirty pages (WAL mode, with a
-	 * reader: they are written at the checkpoint) are left alone by the kernel.
+	 * and the next transaction's pages reuse their memory. Only clean pages are dropped: in
+	 * WAL mode (a reader present) the file's pages wait for the checkpoint and stay cached.
 	 */
 	if (im->store_fd != -1)
 		(void)posix_fadvise(im->store_fd, 0, 0, POSIX_FADV_DONTNEED);
