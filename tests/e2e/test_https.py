@@ -174,9 +174,10 @@ def test_hostile_input_is_recorded_never_a_crash(both):
     h = both
     # Plain HTTP to the TLS port.
     raw_exchange(h.tls_port, b"GET /plain HTTP/1.1\r\nHost: x\r\n\r\n")
-    # Garbage.
+    # Garbage. Its second byte is not 0x03, or OpenSSL would read the first five
+    # bytes as a TLS record header and fail on its length instead of its version.
     garbage = os.urandom(512)
-    garbage = b"\x00" + garbage[1:]
+    garbage = b"\x00\xff" + garbage[2:]
     raw_exchange(h.tls_port, garbage)
     # A ClientHello record cut short, then the client goes away (half-open).
     raw_exchange(h.tls_port, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", timeout=0.5)
