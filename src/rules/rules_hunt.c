@@ -660,7 +660,7 @@ hunt_rules(struct hunt *h, const struct rules *r)
 	for (k = 0; k < r->nhunt && h->count < HUNT_MAX_URLS; k++) {
 		off = done = 0;
 		for (nm = 0; nm < HUNT_MAX_FINDALL && off <= h->n; nm++) {
-			if (!rules_re_search(r->hunt[k], r->mctx, md, h->s, h->n, off, &ms, &me))
+			if (!rules_re_search(&r->hunt[k], r->mctx, md, h->s, h->n, off, &ms, &me))
 				break;
 			hunt_span(h, ms, me, &done);
 			off = me > ms ? me : me + 1;

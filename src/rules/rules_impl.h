@@ -5,6 +5,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdarg.h>
+#include <string.h>
 
 #include "rules/rules.h"
 
@@ -14,6 +15,18 @@
 #define RULES_MATCH_LIMIT	1000000			/* pcre2 match limit per search */
 #define RULES_DEPTH_LIMIT	250000			/* pcre2 backtracking depth */
 #define RULES_HEAP_LIMIT	(20 * 1024)		/* pcre2 heap for one match, KiB */
+#define RULES_LIT_MAX		16			/* prefilter literal bytes kept */
+
+/*
+ * One compiled pattern. lit is a byte string every match contains (litlen 0: none known), so a
+ * subject without it is skipped without running PCRE2.
+ */
+struct rules_re {
+	pcre2_code	*code;
+	int		 jit;			/* JIT-compiled: pcre2_jit_match */
+	size_t		 litlen;
+	uint8_t		 lit[RULES_LIT_MAX];
+};
 
 /* A file read at load time (body file); shared by every rule that names it. */
 struct rules_file {
@@ -27,11 +40,11 @@ struct rules_rule {
 	unsigned		 id;
 	char			*method;	/* NULL: any method */
 	size_t			 method_len;
-	pcre2_code		**uri;
+	struct rules_re		*uri;
 	size_t			 nuri;
-	pcre2_code		**hdr;
+	struct rules_re		*hdr;
 	size_t			 nhdr;
-	pcre2_code		**body;
+	struct rules_re		*body;
 	size_t			 nbody;
 	struct rule_header	*headers;	/* owned names and values */
 	size_t			 nheaders;
@@ -52,7 +65,7 @@ struct rules {
 	size_t			  nrule;
 	struct rules_page	 *page;		/* sorted by name */
 	size_t			  npage;
-	pcre2_code		**hunt;
+	struct rules_re		 *hunt;
 	size_t			  nhunt;
 	struct rules_file	 *file;
 	size_t			  nfile;
@@ -80,17 +93,44 @@ char	*rules_strndup(const void *p, size_t n);
 /* rules_re.c */
 
 /*
- * Compiles a pattern (UTF, invalid UTF subjects allowed, UCP; JIT when available). Returns the
- * code, or NULL with a message naming PCRE2's error and the offset in msg.
+ * Compiles a pattern (UTF, invalid UTF subjects allowed, UCP; JIT when available) into *re.
+ * Returns 0, or -1 with a message naming PCRE2's error and the offset in msg.
  */
-pcre2_code	*rules_re_compile(const char *pat, size_t len, char *msg, size_t msglen);
+int	rules_re_compile(struct rules_re *re, const char *pat, size_t len, char *msg,
+	    size_t msglen);
+void	rules_re_free(struct rules_re *re);
+/*
+ * Copies into lit (at most max bytes) a literal that every match of the pattern contains, as
+ * found by a conservative reading of its syntax; returns its length, 0 when none is known.
+ */
+size_t	rules_re_literal(const char *pat, size_t len, uint8_t *lit, size_t max);
+/*
+ * 0 when s[0..len) lacks the pattern's required literal (the search cannot match). memchr and a
+ * short memcmp, not memmem: glibc's memmem costs ~250 instructions on a 50-byte subject; the
+ * literal is at most RULES_LIT_MAX bytes, so the work stays linear in len.
+ */
+static inline int
+rules_re_may_match(const struct rules_re *re, const uint8_t *s, size_t len)
+{
+	const uint8_t	*p, *last;
+
+	if (re->litlen == 0)
+		return 1;
+	if (len < re->litlen)
+		return 0;
+	last = s + (len - re->litlen);
+	for (p = s; p <= last && (p = memchr(p, re->lit[0], (size_t)(last - p) + 1)) != NULL; p++)
+		if (memcmp(p + 1, re->lit + 1, re->litlen - 1) == 0)
+			return 1;
+	return 0;
+}
 /* A match context carrying the match, depth and heap limits, or NULL on ENOMEM. */
 pcre2_match_context *rules_re_context(void);
 /*
  * Unanchored search of s[start..len) for code. Returns 1 and sets *ms, *me to the match, or 0
  * when it does not match, hits a limit or fails (all treated as "no match").
  */
-int	rules_re_search(const pcre2_code *code, pcre2_match_context *mctx,
+int	rules_re_search(const struct rules_re *re, pcre2_match_context *mctx,
 	    pcre2_match_data *md, const uint8_t *s, size_t len, size_t start, size_t *ms,
 	    size_t *me);
 

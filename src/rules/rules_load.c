@@ -189,7 +189,6 @@ load_hunt(struct rules *r, const char *artdir, char *err, size_t errlen)
 	uint8_t		*data;
 	const uint8_t	*line, *nl, *end;
 	size_t		 len, ll, lineno = 0;
-	pcre2_code	*code;
 	int		 rc = -1;
 
 	if ((path = rules_path(artdir, "huntrules.txt")) == NULL)
@@ -223,12 +222,13 @@ load_hunt(struct rules *r, const char *artdir, char *err, size_t errlen)
 			    RULES_MAX_HUNT);
 			goto done;
 		}
-		if ((code = rules_re_compile((const char *)line, ll, msg, sizeof(msg))) == NULL) {
+		if (rules_re_compile(&r->hunt[r->nhunt], (const char *)line, ll, msg,
+		    sizeof(msg)) == -1) {
 			rules_err(err, errlen, "%s:%zu: bad regex \"%.*s\": %s", path, lineno,
 			    (int)(ll > 200 ? 200 : ll), (const char *)line, msg);
 			goto done;
 		}
-		r->hunt[r->nhunt++] = code;
+		r->nhunt++;
 	}
 	rc = 0;
 done:
@@ -279,7 +279,7 @@ rules_free(struct rules *r)
 	}
 	free(r->page);
 	for (i = 0; i < r->nhunt; i++)
-		pcre2_code_free(r->hunt[i]);
+		rules_re_free(&r->hunt[i]);
 	free(r->hunt);
 	for (i = 0; i < r->nfile; i++) {
 		free(r->file[i].name);

@@ -136,11 +136,11 @@ rules_rule_free(struct rules_rule *rule)
 		return;
 	free(rule->method);
 	for (i = 0; i < rule->nuri; i++)
-		pcre2_code_free(rule->uri[i]);
+		rules_re_free(&rule->uri[i]);
 	for (i = 0; i < rule->nhdr; i++)
-		pcre2_code_free(rule->hdr[i]);
+		rules_re_free(&rule->hdr[i]);
 	for (i = 0; i < rule->nbody; i++)
-		pcre2_code_free(rule->body[i]);
+		rules_re_free(&rule->body[i]);
 	free(rule->uri);
 	free(rule->hdr);
 	free(rule->body);
@@ -453,7 +453,7 @@ body_file(struct xstate *x, const char *name, unsigned long line)
 /* Compiles the patterns of one kind into *codes. */
 static int
 build_patterns(struct xstate *x, struct txt *pat, size_t n, const char *what,
-    pcre2_code ***codes, size_t *ncodes)
+    struct rules_re **codes, size_t *ncodes)
 {
 	char	 msg[300];
 	size_t	 i;
@@ -469,8 +469,7 @@ build_patterns(struct xstate *x, struct txt *pat, size_t n, const char *what,
 			xml_fail(x, pat[i].line, "empty <%s>", what);
 			return -1;
 		}
-		(*codes)[i] = rules_re_compile(pat[i].s, pat[i].len, msg, sizeof(msg));
-		if ((*codes)[i] == NULL) {
+		if (rules_re_compile(&(*codes)[i], pat[i].s, pat[i].len, msg, sizeof(msg)) == -1) {
 			xml_fail(x, pat[i].line, "bad <%s> regex \"%.200s\": %s", what, pat[i].s,
 			    msg);
 			return -1;

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "rules/rules.h"
+#include "rules/rules_impl.h"
 
 #define ART	"../shared/data/wowhoneypot/art"
 #define LOCAL	"tests/data/rules/local"
@@ -771,6 +772,148 @@ test_loader_semantics(void **state)
 	rm("b.txt");
 }
 
+/* ---- the prefilter literal ---- */
+
+static void
+test_re_literal(void **state)
+{
+	static const struct {
+		const char	*pat;
+		const char	*lit;
+	} t[] = {
+		{ "/login", "/login" },
+		{ "die\\('z!a'.'x'\\)", "die('z!a'" },
+		{ "diZPqEAuJM.jsp$", "diZPqEAuJM" },
+		{ "\\.php$", ".php" },
+		{ "a\\|b", "a|b" },
+		{ "a\\\\b", "a\\b" },
+		{ "ab*c", "a" },		/* the quantified atom is dropped */
+		{ "abc+def", "def" },
+		{ "abc?", "ab" },
+		{ "abc*?xy", "ab" },
+		{ "a{2}bcd", "bcd" },
+		{ "a{2,}bcd{1,3}", "bc" },
+		{ "a(b|c)de", "de" },		/* an alternation inside a group is fine */
+		{ "(ab)cd", "cd" },
+		{ "(ab)?cd", "cd" },
+		{ "[ab]cd", "cd" },
+		{ "[]ab|(]cd", "cd" },		/* a leading ']' is a class member */
+		{ "[^]x]yz", "yz" },
+		{ "[\\]|]yz", "yz" },
+		{ "\\d+abc\\s", "abc" },
+		{ "\\bword\\b", "word" },
+		{ "\xc3\xa9+abc", "abc" },	/* a UTF-8 character is one atom */
+		{ "abc\xc3\xa9?", "abc" },
+		{ "abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnop" },	/* capped, still required */
+		{ "abcdefghijklmnopqrstu?", "abcdefghijklmnop" },
+		{ "abcdefghijklmnop?", "abcdefghijklmno" },
+		/* no literal: alternation, options, verbs, escapes with arguments, odd syntax */
+		{ "echo 2014 | md5sum", "" },
+		{ "(?i)whoami", "" },
+		{ "a(?i)bcd", "" },
+		{ "(?:ab)cd", "" },
+		{ "(?=x)abc", "" },
+		{ "(*CR)abc", "" },
+		{ "(*UCP)abc", "" },
+		{ "\\Qa|b\\E", "" },
+		{ "\\Qabc\\E", "" },
+		{ "\\x41BCD", "" },
+		{ "\\x{41}BCD", "" },
+		{ "(a)\\1bcd", "" },
+		{ "\\p{L}bcd", "" },
+		{ "\\cAbcd", "" },
+		{ "\\Nbcd", "" },
+		{ "\\g1bcd", "" },
+		{ "\\101bcd", "" },
+		{ "[[:alpha:]]abc", "" },
+		{ "x{abc}", "" },
+		{ "x{,", "" },
+		{ "abc)", "" },
+		{ "(abc", "" },
+		{ "[abc", "" },
+		{ "abc\\", "" },
+		{ ".*", "" },
+		{ "a", "a" },
+	};
+	uint8_t	 lit[RULES_LIT_MAX];
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		memset(lit, 0, sizeof(lit));
+		n = rules_re_literal(t[i].pat, strlen(t[i].pat), lit, sizeof(lit));
+		if (n != strlen(t[i].lit) || memcmp(lit, t[i].lit, n) != 0)
+			fail_msg("pattern \"%s\": literal \"%.*s\", expected \"%s\"", t[i].pat,
+			    (int)n, lit, t[i].lit);
+	}
+}
+
+/*
+ * Every pattern against every subject: the search with its prefilter answers as a plain
+ * pcre2_match does, and a subject a pattern matches always holds the pattern's literal.
+ */
+static void
+test_re_prefilter_agrees(void **state)
+{
+	static const char *const pats[] = {
+		"/login", "ab*c", "abc+def", "a{2}bcd", "a(b|c)de", "[]ab|(]cd", "\\bword\\b",
+		"\xc3\xa9+abc", "echo 2014 | md5sum", "(?i)whoami", "a(?i)bcd", "\\Qa|b\\E",
+		"\\x41BCD", "die\\('z!a'.'x'\\)", "\\.php$", "^/two$", "whoami", "X-A: 1\\nX-B",
+		"abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnop?", "\\d+abc\\s", "a\\|b", "aab",
+	};
+	static const struct {
+		const char	*s;
+		size_t		 len;
+	} subj[] = {
+#define S(x)	{ x, sizeof(x) - 1 }
+		S(""), S("/"), S("/login"), S("/LOGIN"), S("/Login?x=1"), S("ac"), S("abbbc"),
+		S("Abc"), S("abcdef"), S("abccdef"), S("abdef"), S("aabcd"), S("abcd"), S("abde"),
+		S("acde"), S("]cd"), S("|cd"), S("(cd"), S("xcd"), S("a word!"), S("awordy"),
+		S("\xc3\xa9\xc3\xa9" "abc"), S("\xc3" "abc"), S("\xe9" "abc"),
+		S("echo 2014 "), S(" md5sum"), S("echo 2014 | md5sum"), S("WHOAMI"), S("WhoAmI"),
+		S("aBCD"), S("abcd"), S("a|b"), S("ABCD"), S("die('z!a'.'x')"),
+		S("die('z!a'X'x')"), S("x.php"), S("x.PHP"), S("/two"), S("/two\n"),
+		S("\xff" "whoami" "\xfe"), S("who\xc3" "ami"), S("X-A: 1\nX-B: 2"),
+		S("abcdefghijklmnopqrstuvwxyz"), S("abcdefghijklmnopqrstuvwxy"), S("abcdefghijklmno"),
+		S("12abc "), S("abc "), S("1abc"), S("who\0ami whoami"), S("//login"), S("/logi"),
+		S("x/login"), S("/login/"), S("aaab"), S("aab"), S("aa"), S("ab"), S("aaba"),
+#undef S
+	};
+	pcre2_match_context	*mctx;
+	pcre2_match_data	*md;
+	pcre2_code		*plain;
+	struct rules_re		 re;
+	char			 msg[300];
+	size_t			 i, j;
+	int			 rc, got;
+
+	assert_non_null(mctx = rules_re_context());
+	assert_non_null(md = pcre2_match_data_create(1, NULL));
+	for (i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
+		assert_int_equal(rules_re_compile(&re, pats[i], strlen(pats[i]), msg, sizeof(msg)), 0);
+		plain = pcre2_compile((PCRE2_SPTR)pats[i], strlen(pats[i]),
+		    PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_UCP, &rc, &(PCRE2_SIZE){ 0 },
+		    NULL);
+		assert_non_null(plain);
+		(void)pcre2_jit_compile(plain, PCRE2_JIT_COMPLETE);	/* the same engine */
+		for (j = 0; j < sizeof(subj) / sizeof(subj[0]); j++) {
+			rc = pcre2_match(plain, (PCRE2_SPTR)subj[j].s, subj[j].len, 0, 0, md, mctx);
+			got = rules_re_search(&re, mctx, md, (const uint8_t *)subj[j].s,
+			    subj[j].len, 0, NULL, NULL);
+			if ((rc >= 0) != got)
+				fail_msg("pattern \"%s\" on subject %zu: pcre2 %d, search %d",
+				    pats[i], j, rc, got);
+			if (rc >= 0 && !rules_re_may_match(&re, (const uint8_t *)subj[j].s,
+			    subj[j].len))
+				fail_msg("pattern \"%s\" matches subject %zu without its literal",
+				    pats[i], j);
+		}
+		pcre2_code_free(plain);
+		rules_re_free(&re);
+	}
+	pcre2_match_data_free(md);
+	pcre2_match_context_free(mctx);
+}
+
 /* ---- hunting ---- */
 
 struct found {
@@ -1032,6 +1175,8 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_missing_files),
 		cmocka_unit_test(test_loader_semantics),
+		cmocka_unit_test(test_re_literal),
+		cmocka_unit_test(test_re_prefilter_agrees),
 		cmocka_unit_test(test_hunt_shell),
 		cmocka_unit_test(test_hunt_tftp_ftpget),
 		cmocka_unit_test(test_hunt_windows),
