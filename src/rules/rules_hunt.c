@@ -73,6 +73,7 @@ struct hunt {
 	rules_hunt_cb	 cb;
 	void		*arg;
 	char		*arena;			/* HUNT_MAX_URLS slots of HUNT_MAX_URL + 1 */
+	int		 has_sep;		/* s holds "://": else no scheme_len() > 0 */
 	size_t		 len[HUNT_MAX_URLS];
 	size_t		 count;
 };
@@ -88,28 +89,55 @@ struct ubuf {
 	size_t	 len;
 };
 
+/*
+ * Byte classes as one table lookup (the scan tests every byte of the request several times):
+ * letters, digits, word bytes (alnum or '_'), seg_stop and url_stop bytes.
+ */
+#define CL_ALPHA	0x01
+#define CL_DIGIT	0x02
+#define CL_WORD		0x04
+#define CL_SEG		0x08	/* ends a shell command: ; | & ` and controls but tab */
+#define CL_URLSTOP	0x10	/* never in a URL: white space, controls, non-ASCII, quotes... */
+#define CL1(c)	((uint8_t)(						\
+	(((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') ? CL_ALPHA | CL_WORD : 0) | \
+	((c) >= '0' && (c) <= '9' ? CL_DIGIT | CL_WORD : 0) |			\
+	((c) == '_' ? CL_WORD : 0) |						\
+	((c) == ';' || (c) == '|' || (c) == '&' || (c) == '`' || ((c) < 0x20 && (c) != '\t') ? \
+	    CL_SEG : 0) |							\
+	((c) <= 0x20 || (c) >= 0x7f || (c) == '"' || (c) == '\'' || (c) == '`' || (c) == ';' || \
+	    (c) == '|' || (c) == '<' || (c) == '>' || (c) == '(' || (c) == ')' || (c) == '{' || \
+	    (c) == '}' || (c) == '$' || (c) == '\\' ? CL_URLSTOP : 0)))
+#define CL4(i)	CL1(i), CL1((i) + 1), CL1((i) + 2), CL1((i) + 3)
+#define CL16(i)	CL4(i), CL4((i) + 4), CL4((i) + 8), CL4((i) + 12)
+#define CL64(i)	CL16(i), CL16((i) + 16), CL16((i) + 32), CL16((i) + 48)
+static const uint8_t	 hunt_class[256] = { CL64(0), CL64(64), CL64(128), CL64(192) };
+#undef CL64
+#undef CL16
+#undef CL4
+#undef CL1
+
 static int
 is_alpha(uint8_t c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return (hunt_class[c] & CL_ALPHA) != 0;
 }
 
 static int
 is_digit(uint8_t c)
 {
-	return c >= '0' && c <= '9';
+	return (hunt_class[c] & CL_DIGIT) != 0;
 }
 
 static int
 is_alnum(uint8_t c)
 {
-	return is_alpha(c) || is_digit(c);
+	return (hunt_class[c] & (CL_ALPHA | CL_DIGIT)) != 0;
 }
 
 static int
 is_word(uint8_t c)
 {
-	return is_alnum(c) || c == '_';
+	return (hunt_class[c] & CL_WORD) != 0;
 }
 
 static uint8_t
@@ -129,14 +157,14 @@ left_ok(const uint8_t *s, size_t i)
 static int
 url_stop(uint8_t c)
 {
-	return c <= 0x20 || c >= 0x7f || strchr("\"'`;|<>(){}$\\", c) != NULL;
+	return (hunt_class[c] & CL_URLSTOP) != 0;
 }
 
 /* Bytes that end a shell command, and with it the tool a URL is credited to. */
 static int
 seg_stop(uint8_t c)
 {
-	return c == ';' || c == '|' || c == '&' || c == '`' || (c < 0x20 && c != '\t');
+	return (hunt_class[c] & CL_SEG) != 0;
 }
 
 /* Reports one URL unless it was already reported in this call or the cap is reached. */
@@ -249,8 +277,9 @@ scheme_len(const uint8_t *s, size_t n, size_t i)
 
 #define KW_COUNT	(sizeof(keywords) / sizeof(keywords[0]))
 
-/* keywords by lower-cased first byte, each list ending in -1: built once. */
+/* keywords by lower-cased first byte, each list ending in -1, and their lengths: built once. */
 static signed char	 kw_by_first[256][KW_COUNT + 1];
+static size_t		 kw_len[KW_COUNT];
 static pthread_once_t	 kw_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -262,6 +291,7 @@ kw_index(void)
 	for (k = 0; k < KW_COUNT; k++) {
 		c = lower((uint8_t)keywords[k].word[0]);
 		kw_by_first[c][n[c]++] = (signed char)k;
+		kw_len[k] = strlen(keywords[k].word);
 	}
 }
 
@@ -273,10 +303,10 @@ keyword_at(const uint8_t *s, size_t n, size_t i)
 	const signed char	*cand;
 	size_t			 j, len;
 
-	pthread_once(&kw_once, kw_index);
+	/* kw_index ran: rules_hunt calls pthread_once before any scan. */
 	for (cand = kw_by_first[lower(s[i])]; *cand >= 0; cand++) {
 		k = &keywords[*cand];
-		len = strlen(k->word);
+		len = kw_len[*cand];
 		if (n - i < len)
 			continue;
 		for (j = 1; j < len; j++)
@@ -588,7 +618,7 @@ hunt_scan(struct hunt *h)
 			continue;
 		}
 		if (is_alpha(s[i]) && left_ok(s, i)) {
-			if ((sl = scheme_len(s, n, i)) > 0) {
+			if (h->has_sep && (sl = scheme_len(s, n, i)) > 0) {
 				e = url_end(s, n, i + sl);
 				if (tool != NULL)
 					report(h, tool->tool, s + i, e - i);
@@ -669,6 +699,20 @@ hunt_rules(struct hunt *h, const struct rules *r)
 	pcre2_match_data_free(md);
 }
 
+/* Whether "://" occurs in s[0..n): memchr for ':' (glibc's memmem costs ~450 instructions). */
+static int
+has_scheme_sep(const uint8_t *s, size_t n)
+{
+	const uint8_t	*p = s, *end = s + n;
+
+	while ((p = memchr(p, ':', (size_t)(end - p))) != NULL) {
+		if (end - p >= 3 && p[1] == '/' && p[2] == '/')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 /*
  * Hunting; see rules.h. The text is percent-decoded once ('+' stays '+', as WOWHoneypot does;
  * a '+' is read as a space only where it separates command arguments). url points to a
@@ -679,14 +723,25 @@ size_t
 rules_hunt(const struct rules *r, const uint8_t *text, size_t len, rules_hunt_cb cb, void *arg)
 {
 	struct hunt	 h;
+	const uint8_t	*pc;
 	uint8_t		*d;
 	size_t		 i, j;
 	int		 hi, lo;
 
 	if (text == NULL || len == 0 || cb == NULL || (d = malloc(len)) == NULL)
 		return 0;
+	pthread_once(&kw_once, kw_index);
+	/* Runs without '%' are copied whole. */
 	for (i = j = 0; i < len; i++) {
-		if (text[i] == '%' && len - i > 2 && (hi = hex_value(text[i + 1])) >= 0 &&
+		if ((pc = memchr(text + i, '%', len - i)) == NULL) {
+			memcpy(d + j, text + i, len - i);
+			j += len - i;
+			break;
+		}
+		memcpy(d + j, text + i, (size_t)(pc - (text + i)));
+		j += (size_t)(pc - (text + i));
+		i = (size_t)(pc - text);
+		if (len - i > 2 && (hi = hex_value(text[i + 1])) >= 0 &&
 		    (lo = hex_value(text[i + 2])) >= 0) {
 			d[j++] = (uint8_t)(hi << 4 | lo);
 			i += 2;
@@ -698,9 +753,10 @@ rules_hunt(const struct rules *r, const uint8_t *text, size_t len, rules_hunt_cb
 	h.n = j;
 	h.cb = cb;
 	h.arg = arg;
+	h.has_sep = has_scheme_sep(d, j);
 	hunt_scan(&h);
 	/* huntrules.txt can only ever report "scheme://" URLs: no "://", nothing to run. */
-	if (memmem(d, j, "://", 3) != NULL)
+	if (h.has_sep)
 		hunt_rules(&h, r);
 	free(h.arena);
 	free(d);
