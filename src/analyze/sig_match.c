@@ -436,6 +436,9 @@ sm_value(struct sig_view *v, const struct sig_fref *fr)
 			sm_keys(v);
 		return v->keys[fr->key].state == 1 ? &v->keys[fr->key] : NULL;
 	}
+	/* Known already (the usual case): no call. */
+	if (v->fixed[fr->f].state != 0)
+		return v->fixed[fr->f].state == 1 ? &v->fixed[fr->f] : NULL;
 	return sm_fixed(v, fr->f);
 }
 
@@ -546,7 +549,8 @@ sigdb_classify(struct sigdb *db, struct evt *ev)
 	} else {
 		/* The admitted ones (a few, unordered) merged with the always-candidates, in file
 		 * order: a signature may test the tags of earlier ones. */
-		qsort(db->hits, db->nhits, sizeof(*db->hits), sm_cmp_u32);
+		if (db->nhits > 1)
+			qsort(db->hits, db->nhits, sizeof(*db->hits), sm_cmp_u32);
 		for (i = 0, k = 0; i < g->nalways || k < db->nhits;) {
 			if (k == db->nhits || (i < g->nalways && g->always[i] < db->hits[k]))
 				nmatch += sm_apply(v, &db->recs[g->always[i++]], ev);
