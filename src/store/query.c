@@ -101,6 +101,20 @@ qs_by_seq(const struct query_filter *f)
  * window the runs of ts_ranges that overlap it (tsrange.h), joined likewise. The WHERE clause then
  * picks the matching events out of each range.
  */
+/* The pruning of ranges by f's window: " AND r.max_ts >= since", " AND r.min_ts < until". */
+static void
+qs_overlap(struct qsql *q, const struct query_filter *f, const char *max_ts, const char *min_ts)
+{
+	if (f->since != 0) {
+		qs_add(q, max_ts);
+		qs_int(q, f->since);
+	}
+	if (f->until != 0) {
+		qs_add(q, min_ts);
+		qs_int(q, f->until);
+	}
+}
+
 static void
 qs_from(struct qsql *q, const struct query_filter *f)
 {
@@ -110,27 +124,13 @@ qs_from(struct qsql *q, const struct query_filter *f)
 	}
 	if (f->ip == NULL) {
 		qs_add(q, " FROM " TSRANGE_JOIN);
-		if (f->since != 0) {
-			qs_add(q, " AND ts_ranges.max_ts >= ");
-			qs_int(q, f->since);
-		}
-		if (f->until != 0) {
-			qs_add(q, " AND ts_ranges.min_ts < ");
-			qs_int(q, f->until);
-		}
+		qs_overlap(q, f, " AND ts_ranges.max_ts >= ", " AND ts_ranges.min_ts < ");
 		return;
 	}
 	qs_add(q, " FROM src_ranges CROSS JOIN events ON events.seq BETWEEN src_ranges.lo AND "
 	    "src_ranges.hi AND src_ranges.ip = ");
 	qs_text(q, f->ip);
-	if (f->since != 0) {
-		qs_add(q, " AND src_ranges.max_ts >= ");
-		qs_int(q, f->since);
-	}
-	if (f->until != 0) {
-		qs_add(q, " AND src_ranges.min_ts < ");
-		qs_int(q, f->until);
-	}
+	qs_overlap(q, f, " AND src_ranges.max_ts >= ", " AND src_ranges.min_ts < ");
 }
 
 /*
