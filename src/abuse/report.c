@@ -12,6 +12,7 @@
 #include "store/chain.h"
 #include "store/query.h"
 #include "store/seal.h"
+#include "store/tsrange.h"
 
 /* One line of evidence: what the event shows (request line, command, user name) as raw bytes. */
 static void
@@ -160,7 +161,7 @@ plan_candidates(sqlite3 *db, const struct plan_opts *o, char ***ips, size_t *n, 
 	size_t		 k;
 	int		 rc, b = 1;
 
-	snprintf(sql, sizeof(sql), "SELECT src_ip FROM events WHERE ts >= ?1 AND ts < ?2%s%s "
+	snprintf(sql, sizeof(sql), "SELECT src_ip FROM " TSRANGE_WINDOW("?1", "?2") "%s%s "
 	    "GROUP BY src_ip HAVING count(*) >= ?3 ORDER BY count(*) DESC, src_ip LIMIT %d",
 	    o->ip != NULL ? " AND src_ip = ?4" : "",
 	    o->tags != NULL ? " AND EXISTS (SELECT 1 FROM json_each(events.tags) t, "

@@ -32,6 +32,7 @@
 #include "core/xmalloc.h"
 #include "store/chain.h"
 #include "store/srcrange.h"
+#include "store/tsrange.h"
 
 #define IMP_MAX_LINE	(8 * 1024 * 1024)	/* longer lines are reported and skipped */
 #define IMP_READ	(1024 * 1024)
@@ -103,6 +104,7 @@ struct importer {
 	struct rollup	*minus;		/* this transaction's lines found present (owned) */
 	struct chain	*chain;		/* each sensor's hash chain: a link per transaction */
 	struct srcranges *ranges;	/* the block's events by source address */
+	struct tsranges	*times;		/* the events by time: the run being extended */
 	int64_t		 next_seq;	/* the seq SQLite gives the next inserted event */
 	uint8_t		 present[IMP_BLOCK_LINES];
 	int64_t		 in_txn;	/* events inserted in this transaction */
@@ -678,7 +680,7 @@ imp_chain_add(struct importer *im, const struct imp_block *b)
 	const struct imp_item	*it;
 	struct chain_row	 r;
 	size_t			 i;
-	int64_t			 first = im->next_seq;
+	int64_t			 first = im->next_seq, seq;
 	int			 ahead = b->spec_seq == im->next_seq;
 
 	/* The reader's leaves hold when the seqs it expected are those the rows got. */
@@ -704,12 +706,17 @@ imp_chain_add(struct importer *im, const struct imp_block *b)
 		    (long long)(im->next_seq - 1));
 		return -1;
 	}
+	/* After that check: a run written here is an insert too (last_insert_rowid). */
+	for (i = 0, seq = first; i < b->n; i++)
+		if (!im->present[i] && tsranges_add(im->times, seq++, b->it[i].ts) == -1)
+			return imp_db_err(im);
 	if (chain_write(im->chain, im->db, time_now_us()) == -1 ||
-	    srcranges_write(im->ranges, im->db) == -1)
+	    srcranges_write(im->ranges, im->db) == -1 || tsranges_write(im->times) == -1)
 		return imp_db_err(im);
 	chain_committed(im->chain);
 	chain_begin(im->chain);
 	srcranges_begin(im->ranges);
+	tsranges_committed(im->times);
 	return 0;
 }
 
@@ -805,6 +812,8 @@ imp_prepare(struct importer *im)
 	im->seq0 = im->spec_next = im->blk[0].spec_seq = im->next_seq;
 	chain_begin(im->chain);
 	im->ranges = srcranges_new();
+	if ((im->times = tsranges_open(db, err, sizeof(err))) == NULL)
+		return -1;
 	/*
 	 * When every event before the import is folded (the mark is the highest seq), the
 	 * import counts its events as it inserts them and commits the counts with them; a later
@@ -913,6 +922,7 @@ out:
 	imp_sql_free(im->q);
 	chain_free(im->chain);
 	srcranges_free(im->ranges);
+	tsranges_free(im->times);
 	sqlite3_finalize(im->begin);
 	sqlite3_finalize(im->commit);
 	pthread_mutex_destroy(&im->mtx);

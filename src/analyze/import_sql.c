@@ -1,7 +1,8 @@
 /*
  * import_sql.c - the import's SQL side, per block of lines. Which lines are present already: an
  * imported event's id is its line's time and key (imp_pack: ulid_encode(ts, key)), so one range
- * read of the events over the block's times (events_ts) gives the keys stored there, which are
+ * read of the events over the block's times (the ts_ranges runs that overlap them) gives the keys
+ * stored there, which are
  * compared in memory; import_seen, where earlier versions kept the keys, is read the same way.
  * A block whose range holds too many stored events (logs imported out of order, or a daemon's
  * events of the same hours) looks its lines up one by one. Then the new events go in many rows
@@ -15,6 +16,7 @@
 
 #include "analyze/import_impl.h"
 #include "core/xmalloc.h"
+#include "store/tsrange.h"
 
 #define IMP_EVT_ROWS	16	/* events per INSERT (15 parameters each) */
 #define IMP_EVT_COLS	15
@@ -105,11 +107,13 @@ imp_sql_new(sqlite3 *db, const char *sensor)
 	q->db = db;
 	q->sensor = sensor;
 	q->sensor_len = (int)strlen(sensor);
-	if (sqlite3_prepare_v2(db, "SELECT ts, id FROM events WHERE ts BETWEEN ?1 AND ?2 LIMIT ?3",
+	if (sqlite3_prepare_v2(db, "SELECT ts, id FROM " TSRANGE_JOIN " AND ts_ranges.max_ts >= ?1 AND "
+	    "ts_ranges.min_ts <= ?2 WHERE ts BETWEEN ?1 AND ?2 LIMIT ?3",
 	    -1, &q->scan_ids, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT ts, key FROM import_seen WHERE ts BETWEEN ?1 AND ?2 "
 	    "LIMIT ?3", -1, &q->scan_keys, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "SELECT 1 FROM events WHERE ts = ?1 AND id = ?2", -1,
+	    sqlite3_prepare_v2(db, "SELECT 1 FROM " TSRANGE_JOIN " AND ts_ranges.max_ts >= ?1 AND "
+	    "ts_ranges.min_ts <= ?1 WHERE ts = ?1 AND id = ?2", -1,
 	    &q->has_id, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db, "SELECT 1 FROM import_seen WHERE ts = ?1 AND key = ?2", -1,
 	    &q->has_key, NULL) != SQLITE_OK ||

@@ -16,6 +16,7 @@
 #include "core/jsonw.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
+#include "store/tsrange.h"
 
 /* The report's maps: one per rollup dimension, then the sensors. */
 enum { M_SENSOR = RD_NDIMS, M_SENSOR_SRC, M_NMAPS };
@@ -91,10 +92,10 @@ rb_scan(sqlite3 *db, struct rb *b, const char *sensor)
 	int		 rc;
 
 	if (sqlite3_prepare_v2(db, sensor ?
-	    "SELECT ts, sensor, proto, kind, src_ip, dst_port, fields, tags FROM events "
-	    "WHERE ts >= ?1 AND ts < ?2 AND sensor = ?3" :
-	    "SELECT ts, sensor, proto, kind, src_ip, dst_port, fields, tags FROM events "
-	    "WHERE ts >= ?1 AND ts < ?2", -1, &st, NULL) != SQLITE_OK)
+	    "SELECT ts, sensor, proto, kind, src_ip, dst_port, fields, tags FROM "
+	    TSRANGE_WINDOW("?1", "?2") " AND sensor = ?3" :
+	    "SELECT ts, sensor, proto, kind, src_ip, dst_port, fields, tags FROM "
+	    TSRANGE_WINDOW("?1", "?2"), -1, &st, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, b->d->start);
 	sqlite3_bind_int64(st, 2, b->d->end);
@@ -220,9 +221,9 @@ rb_totals_scan(sqlite3 *db, int64_t start, int64_t end, const char *sensor, json
 	*kinds = json_object();
 	*events = *sources = 0;
 	if (sqlite3_prepare_v2(db, sensor ?
-	    "SELECT kind, COUNT(*) FROM events WHERE ts >= ?1 AND ts < ?2 AND sensor = ?3 "
+	    "SELECT kind, COUNT(*) FROM " TSRANGE_WINDOW("?1", "?2") " AND sensor = ?3 "
 	    "GROUP BY kind" :
-	    "SELECT kind, COUNT(*) FROM events WHERE ts >= ?1 AND ts < ?2 GROUP BY kind", -1, &st,
+	    "SELECT kind, COUNT(*) FROM " TSRANGE_WINDOW("?1", "?2") " GROUP BY kind", -1, &st,
 	    NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, start);
@@ -240,8 +241,8 @@ rb_totals_scan(sqlite3 *db, int64_t start, int64_t end, const char *sensor, json
 	if (rc != SQLITE_DONE)
 		return -1;
 	if (sqlite3_prepare_v2(db, sensor ?
-	    "SELECT COUNT(DISTINCT src_ip) FROM events WHERE ts >= ?1 AND ts < ?2 AND sensor = ?3" :
-	    "SELECT COUNT(DISTINCT src_ip) FROM events WHERE ts >= ?1 AND ts < ?2", -1, &st,
+	    "SELECT COUNT(DISTINCT src_ip) FROM " TSRANGE_WINDOW("?1", "?2") " AND sensor = ?3" :
+	    "SELECT COUNT(DISTINCT src_ip) FROM " TSRANGE_WINDOW("?1", "?2"), -1, &st,
 	    NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(st, 1, start);

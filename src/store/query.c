@@ -9,6 +9,7 @@
 #include "core/xmalloc.h"
 #include "store/query.h"
 #include "store/schema.h"
+#include "store/tsrange.h"
 
 #define QUERY_MAX_BINDS	32
 #define QUERY_COLUMNS	"seq, id, ts, sensor, session, proto, kind, src_ip, src_port, dst_ip," \
@@ -95,28 +96,41 @@ qs_by_seq(const struct query_filter *f)
 }
 
 /*
- * " FROM events", or for one source address the seq ranges src_ranges holds for it (a row per
- * run of its events in a committed batch, pruned by time) joined with the events in them; the
- * WHERE clause then picks the address's events out of each range.
+ * " FROM events"; for one source address the seq ranges src_ranges holds for it (a row per run
+ * of its events in a committed batch, pruned by time) joined with the events in them; for a time
+ * window the runs of ts_ranges that overlap it (tsrange.h), joined likewise. The WHERE clause then
+ * picks the matching events out of each range.
  */
+/* The pruning of ranges by f's window: " AND r.max_ts >= since", " AND r.min_ts < until". */
+static void
+qs_overlap(struct qsql *q, const struct query_filter *f, const char *max_ts, const char *min_ts)
+{
+	if (f->since != 0) {
+		qs_add(q, max_ts);
+		qs_int(q, f->since);
+	}
+	if (f->until != 0) {
+		qs_add(q, min_ts);
+		qs_int(q, f->until);
+	}
+}
+
 static void
 qs_from(struct qsql *q, const struct query_filter *f)
 {
-	if (f->ip == NULL || qs_by_seq(f)) {
+	if (qs_by_seq(f) || (f->ip == NULL && f->since == 0 && f->until == 0)) {
 		qs_add(q, " FROM events");
+		return;
+	}
+	if (f->ip == NULL) {
+		qs_add(q, " FROM " TSRANGE_JOIN);
+		qs_overlap(q, f, " AND ts_ranges.max_ts >= ", " AND ts_ranges.min_ts < ");
 		return;
 	}
 	qs_add(q, " FROM src_ranges CROSS JOIN events ON events.seq BETWEEN src_ranges.lo AND "
 	    "src_ranges.hi AND src_ranges.ip = ");
 	qs_text(q, f->ip);
-	if (f->since != 0) {
-		qs_add(q, " AND src_ranges.max_ts >= ");
-		qs_int(q, f->since);
-	}
-	if (f->until != 0) {
-		qs_add(q, " AND src_ranges.min_ts < ");
-		qs_int(q, f->until);
-	}
+	qs_overlap(q, f, " AND src_ranges.max_ts >= ", " AND src_ranges.min_ts < ");
 }
 
 /*
@@ -213,18 +227,73 @@ qs_check_filter(const struct query_filter *f, char *err, size_t errlen)
 	return 0;
 }
 
+static int query_scalar(sqlite3 *, const struct qsql *, int64_t *, char *, size_t);
+
+/*
+ * With no index on ts to walk, the newest (QUERY_DESC, QUERY_LAST) or oldest (QUERY_ASC) limit
+ * events matching f would take a read and a sort of every event in its window. They lie in the
+ * window of the runs that hold the newest (oldest) m events of the store once that window holds
+ * limit matching events: try growing m until it does, and narrow f's window to it. 0, or -1.
+ */
+static int
+qs_narrow(sqlite3 *db, struct query_filter *f, char *err, size_t errlen)
+{
+	struct query_filter	 g;
+	struct qsql		 q;
+	int64_t			 m, bound, n;
+	int			 newest = f->order != QUERY_ASC, rc;
+
+	if (f->limit <= 0 || f->order == QUERY_SEQ)
+		return 0;
+	for (m = f->limit < TSRANGE_EVENTS ? 2 * TSRANGE_EVENTS : 4 * f->limit;; m *= 8) {
+		if ((rc = tsranges_bound(db, newest, m, &bound)) <= 0) {
+			if (rc == -1)
+				snprintf(err, errlen, "query: %s", sqlite3_errmsg(db));
+			return rc;	/* 0: m is the whole store, nothing to narrow */
+		}
+		g = *f;
+		if (newest) {
+			if (bound <= 0 || (f->since != 0 && bound <= f->since))
+				return 0;
+			g.since = bound;
+		} else {
+			if (bound <= 0 || (f->until != 0 && bound >= f->until))
+				return 0;
+			g.until = bound;
+		}
+		memset(&q, 0, sizeof(q));
+		qs_add(&q, "SELECT COUNT(*) FROM (SELECT 1");
+		qs_from(&q, &g);
+		qs_where(&q, &g);
+		qs_add(&q, " LIMIT ");
+		qs_int(&q, f->limit);
+		qs_add(&q, ")");
+		if (query_scalar(db, &q, &n, err, errlen) == -1)
+			return -1;
+		if (n >= f->limit) {
+			*f = g;
+			return 0;
+		}
+		if (m > INT64_MAX / 8)
+			return 0;
+	}
+}
+
 struct query_iter *
-query_open(sqlite3 *db, const struct query_filter *f, char *err, size_t errlen)
+query_open(sqlite3 *db, const struct query_filter *filter, char *err, size_t errlen)
 {
 	struct query_iter	*it;
 	struct qsql		 q;
+	struct query_filter	 nf = *filter, *f = &nf;
 	enum query_order	 order = f->order;
 
 	if (qs_check_filter(f, err, errlen) == -1)
 		return NULL;
-	memset(&q, 0, sizeof(q));
 	if (order == QUERY_LAST && f->limit == 0)
 		order = QUERY_ASC;
+	if (qs_narrow(db, f, err, errlen) == -1)
+		return NULL;
+	memset(&q, 0, sizeof(q));
 	if (order == QUERY_LAST)
 		qs_add(&q, "SELECT * FROM (");
 	qs_add(&q, "SELECT " QUERY_COLUMNS);

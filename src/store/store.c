@@ -29,6 +29,7 @@
 #include "core/xmalloc.h"
 #include "store/chain.h"
 #include "store/srcrange.h"
+#include "store/tsrange.h"
 #include "store/schema.h"
 #include "store/sink.h"
 #include "store/store.h"
@@ -98,6 +99,7 @@ struct store {
 	sqlite3_stmt		*begin, *commit;	/* prepared once: sqlite3_exec prepares each time */
 	struct chain		*chain;		/* tamper evidence: each sensor's hash chain */
 	struct srcranges	*ranges;	/* the batch's events by source address */
+	struct tsranges		*times;		/* the events by time: the run being extended */
 	sqlite3_stmt		*ins_rows;	/* STORE_INS_ROWS events in one INSERT */
 	struct buf		 scratch_fields[STORE_INS_ROWS], scratch_tags[STORE_INS_ROWS];
 	void			*sink_state[NSINKS];
@@ -265,6 +267,8 @@ store_insert(struct store *s, struct evt **evs, int n)
 	for (k = 0; k < n; k++) {
 		store_chain_add(s, evs[k], t[k].fields, (size_t)t[k].flen);
 		srcranges_add(s->ranges, evs[k]->src_ip, evs[k]->seq, evs[k]->ts);
+		if (tsranges_add(s->times, evs[k]->seq, evs[k]->ts) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -310,10 +314,13 @@ store_commit(struct store *s, struct evt *batch, int max)
 		if (store_run(s->begin) == 0) {
 			chain_begin(s->chain);
 			srcranges_begin(s->ranges);
+			tsranges_begin(s->times);
 			if (store_insert_batch(s, batch) == 0 &&
 			    chain_write(s->chain, s->db, time_now_us()) == 0 &&
-			    srcranges_write(s->ranges, s->db) == 0 && store_run(s->commit) == 0) {
+			    srcranges_write(s->ranges, s->db) == 0 && tsranges_write(s->times) == 0 &&
+			    store_run(s->commit) == 0) {
 				chain_committed(s->chain);
+				tsranges_committed(s->times);
 				return 0;
 			}
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
@@ -717,6 +724,8 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 	if ((s->chain = chain_open(s->db, err, errlen)) == NULL)
 		goto fail;
 	s->ranges = srcranges_new();
+	if ((s->times = tsranges_open(s->db, err, errlen)) == NULL)
+		goto fail;
 	for (k = 0; k < STORE_INS_ROWS; k++) {
 		buf_init(&s->scratch_fields[k], HNP_MAX_FIELDS_JSON);
 		buf_init(&s->scratch_tags[k], HNP_MAX_FIELDS_JSON);
@@ -760,6 +769,7 @@ fail:
 			store_sinks[k]->close(s->sink_state[k]);
 	chain_free(s->chain);
 	srcranges_free(s->ranges);
+	tsranges_free(s->times);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->ins_rows);
 	sqlite3_finalize(s->begin);
@@ -893,6 +903,7 @@ store_close(struct store *s)
 		event_free(s->wait_ev);
 	chain_free(s->chain);
 	srcranges_free(s->ranges);
+	tsranges_free(s->times);
 	sqlite3_finalize(s->ins);
 	sqlite3_finalize(s->ins_rows);
 	sqlite3_finalize(s->begin);

@@ -27,9 +27,12 @@ def ev(con, seq, ip, ts, kind="request", proto="http", fields=None, tags=(), por
         " (?,?,?,?,?,?,?,?,?,?,?,?,NULL,0,NULL,?)",
         (seq, f"01TEST{seq:020d}", ts, "tokyo-1", f"S{seq}", proto, kind, ip, 40000 + seq,
          "203.0.113.5", port, json.dumps(fields or {}), json.dumps(list(tags))))
-    # The store's index by source, as its writer keeps it: a seq range per batch (one event here).
+    # The store's indexes by source and by time, as its writer keeps them: a seq range per batch
+    # and runs of seqs (one event each here).
     con.execute("INSERT INTO src_ranges (ip, lo, hi, min_ts, max_ts) VALUES (?,?,?,?,?)",
                 (ip, seq, seq, ts, ts))
+    con.execute("INSERT INTO ts_ranges (lo, hi, min_ts, max_ts) VALUES (?,?,?,?)",
+                (seq, seq, ts, ts))
 
 
 def fixture_store(h):

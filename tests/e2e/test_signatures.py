@@ -374,9 +374,11 @@ def insert_rows(store, rows):
                 (seq, f"01J0000000000000000000{seq:04d}", ts, "other-sensor",
                  "01J00000000000000000SESS00", proto, kind, "198.51.100.7", 40000 + i,
                  "127.0.0.1", 23, json.dumps(fields), json.dumps(tags)))
-            # The store's index by source, as a writer keeps it (a seq range per batch).
+            # The store's indexes by source and by time, as a writer keeps them.
             con.execute("INSERT INTO src_ranges (ip, lo, hi, min_ts, max_ts) VALUES (?,?,?,?,?)",
                         ("198.51.100.7", seq, seq, ts, ts))
+            con.execute("INSERT INTO ts_ranges (lo, hi, min_ts, max_ts) VALUES (?,?,?,?)",
+                        (seq, seq, ts, ts))
             seqs.append(seq)
     con.close()
     return seqs

@@ -39,12 +39,16 @@ def traffic(h, per_source=60):
 
 
 def uncovered(store):
-    """Events that do not lie in exactly one range of their own address (seq and time)."""
+    """Events that do not lie in exactly one range of their own address (seq and time), or not
+    in exactly one run of the index by time (ts_ranges)."""
     con = sqlite3.connect(f"file:{store}?mode=ro", uri=True)
     n = con.execute(
         "SELECT count(*) FROM events e WHERE (SELECT count(*) FROM src_ranges r WHERE "
         "r.ip = e.src_ip AND e.seq BETWEEN r.lo AND r.hi AND e.ts BETWEEN r.min_ts AND r.max_ts)"
         " != 1").fetchone()[0]
+    n += con.execute(
+        "SELECT count(*) FROM events e WHERE (SELECT count(*) FROM ts_ranges r WHERE "
+        "e.seq BETWEEN r.lo AND r.hi AND e.ts BETWEEN r.min_ts AND r.max_ts) != 1").fetchone()[0]
     con.close()
     return n
 
@@ -109,11 +113,14 @@ def test_old_store_is_migrated(make_hanipo):
     traffic(h, 40)
     assert h.stop() == 0
     before = {ip: by_sql(h.store, ip) for ip in SOURCES}
-    # The layout of schema version 5: an index entry per event, no src_ranges.
+    # The layout of schema version 5: an index entry per event (by source, by time), no
+    # src_ranges, no ts_ranges.
     con = sqlite3.connect(h.store)
     with con:
         con.execute("DROP TABLE src_ranges")
+        con.execute("DROP TABLE ts_ranges")
         con.execute("CREATE INDEX events_src ON events(src_ip, ts)")
+        con.execute("CREATE INDEX events_ts ON events(ts)")
         con.execute("PRAGMA user_version = 5")
     con.close()
     for ip in SOURCES:
