@@ -153,7 +153,34 @@ jw_string(uint8_t *o, const uint8_t *s, size_t len)
 }
 
 void
-jsonw_key(struct jsonw *w, const char *key)
+jsonw_key_n(struct jsonw *w, const char *key, size_t n)
+{
+	uint8_t	*o;
+	size_t	 i;
+
+	for (i = 0; i < n && jw_plain[(uint8_t)key[i]]; i++)
+		;
+	if (i < n) {
+		jsonw_key_any(w, key);
+		return;
+	}
+	if ((o = jw_room(w, n + 4)) == NULL) {
+		w->err = 1;
+		return;
+	}
+	if (w->comma)
+		*o++ = ',';
+	*o++ = '"';
+	memcpy(o, key, n);
+	o += n;
+	*o++ = '"';
+	*o++ = ':';
+	jw_done(w, o);
+	w->comma = 0;
+}
+
+void
+jsonw_key_any(struct jsonw *w, const char *key)
 {
 	size_t	 len = strlen(key), need = jw_string_max(len);
 	uint8_t	*o;

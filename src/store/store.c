@@ -220,15 +220,16 @@ store_bind(struct store *s, sqlite3_stmt *st, int base, int k, struct evt *ev,
 		}
 	}
 	sqlite3_bind_int64(st, base + 1, ev->seq);
-	sqlite3_bind_text(st, base + 2, ev->id, -1, SQLITE_STATIC);
+	/* Lengths given: SQLite would count them a byte at a time (~3 instructions a byte). */
+	sqlite3_bind_text(st, base + 2, ev->id, (int)strlen(ev->id), SQLITE_STATIC);
 	sqlite3_bind_int64(st, base + 3, ev->ts);
-	sqlite3_bind_text(st, base + 4, ev->sensor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, base + 5, ev->session, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, base + 6, ev->proto, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, base + 7, ev->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, base + 8, ev->src_ip, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 4, ev->sensor, (int)strlen(ev->sensor), SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 5, ev->session, (int)strlen(ev->session), SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 6, ev->proto, (int)strlen(ev->proto), SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 7, ev->kind, (int)strlen(ev->kind), SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 8, ev->src_ip, (int)strlen(ev->src_ip), SQLITE_STATIC);
 	sqlite3_bind_int(st, base + 9, ev->src_port);
-	sqlite3_bind_text(st, base + 10, ev->dst_ip, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, base + 10, ev->dst_ip, (int)strlen(ev->dst_ip), SQLITE_STATIC);
 	sqlite3_bind_int(st, base + 11, ev->dst_port);
 	sqlite3_bind_text(st, base + 12, t->fields, t->flen, SQLITE_STATIC);
 	if (ev->payload != NULL) {

@@ -36,6 +36,54 @@ assert_text(const struct buf *b, const char *expected)
 	assert_memory_equal(b->data, expected, b->len);
 }
 
+/* Names: a literal (copied when plain) and a variable (always escaped) give the same text. */
+static void
+test_writer_keys(void **state)
+{
+	const char	*quote = "q\"\\\n", *plain = "syn_ttl", *high = "caf\xc3\xa9\xff";
+	struct buf	 a, b;
+	struct jsonw	 w;
+
+	(void)state;
+	buf_init(&a, 4096);
+	buf_init(&b, 4096);
+	jsonw_init(&w, &a);
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "syn_ttl");
+	jsonw_int(&w, 1);
+	jsonw_key(&w, "q\"\\\n");
+	jsonw_int(&w, 2);
+	jsonw_key(&w, "caf\xc3\xa9\xff");
+	jsonw_int(&w, 3);
+	jsonw_key_n(&w, "cut", 2);
+	jsonw_int(&w, 4);
+	jsonw_object_end(&w);
+	assert_int_equal(jsonw_done(&w), 0);
+	jsonw_init(&w, &b);
+	jsonw_object_begin(&w);
+	jsonw_key_any(&w, plain);
+	jsonw_int(&w, 1);
+	jsonw_key_any(&w, quote);
+	jsonw_int(&w, 2);
+	jsonw_key_any(&w, high);
+	jsonw_int(&w, 3);
+	jsonw_key_any(&w, "cu");
+	jsonw_int(&w, 4);
+	jsonw_object_end(&w);
+	assert_text(&a, "{\"syn_ttl\":1,\"q\\\"\\\\\\n\":2,\"caf\xc3\xa9\xef\xbf\xbd\":3,\"cu\":4}");
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+	/* Cut by the buffer's maximum like any value. */
+	buf_free(&a);
+	buf_init(&a, 8);
+	jsonw_init(&w, &a);
+	jsonw_object_begin(&w);
+	jsonw_key(&w, "syn_ttl");
+	assert_int_equal(jsonw_done(&w), -1);
+	buf_free(&a);
+	buf_free(&b);
+}
+
 static void
 test_writer_shapes(void **state)
 {
@@ -334,6 +382,7 @@ main(void)
 {
 	const struct CMUnitTest	 tests[] = {
 		cmocka_unit_test(test_writer_shapes),
+		cmocka_unit_test(test_writer_keys),
 		cmocka_unit_test(test_writer_escapes),
 		cmocka_unit_test(test_writer_utf8),
 		cmocka_unit_test(test_writer_cap),
