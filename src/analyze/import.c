@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -105,6 +106,8 @@ struct importer {
 	struct chain	*chain;		/* each sensor's hash chain: a link per transaction */
 	struct srcranges *ranges;	/* the block's events by source address */
 	struct tsranges	*times;		/* the events by time: the run being extended */
+	unsigned long	 pause_ms;	/* HANIPO_IMPORT_PAUSE_MS: a pause before each commit */
+	int		 ncommits;	/* but the first (a test's window for a kill) */
 	int64_t		 next_seq;	/* the seq SQLite gives the next inserted event */
 	uint8_t		 present[IMP_BLOCK_LINES];
 	int64_t		 in_txn;	/* events inserted in this transaction */
@@ -653,8 +656,16 @@ imp_commit(struct importer *im, struct rollup *ru, int last)
 	rollup_free(im->minus);
 	im->minus = NULL;
 	im->in_txn = 0;
+	if (im->pause_ms > 0 && im->ncommits > 0) {
+		/* Tests only: a window in which a kill leaves a transaction half written. */
+		fprintf(im->errfp, "hanipo import: pausing before commit %d\n", im->ncommits + 1);
+		fflush(im->errfp);
+		nanosleep(&(struct timespec){ (time_t)(im->pause_ms / 1000),
+		    (long)(im->pause_ms % 1000) * 1000000 }, NULL);
+	}
 	if (imp_step(im, im->commit) == -1)
 		return -1;
+	im->ncommits++;
 	/*
 	 * The committed pages are on disk (synchronous=FULL): out of the page cache with them, so a
 	 * bulk load of hundreds of MB does not push the machine's working set out (a 512 MB VPS)
@@ -802,6 +813,7 @@ imp_prepare(struct importer *im)
 	sqlite3	*db = im->db;
 	int64_t	 mark;
 	char	 err[256];
+	const char *pause;
 
 	if ((im->q = imp_sql_new(db, im->sensor)) == NULL ||
 	    sqlite3_prepare_v2(db, "BEGIN IMMEDIATE", -1, &im->begin, NULL) != SQLITE_OK ||
@@ -812,6 +824,9 @@ imp_prepare(struct importer *im)
 	im->seq0 = im->spec_next = im->blk[0].spec_seq = im->next_seq;
 	chain_begin(im->chain);
 	im->ranges = srcranges_new();
+	/* Tests only: see imp_commit. */
+	if ((pause = getenv("HANIPO_IMPORT_PAUSE_MS")) != NULL)
+		im->pause_ms = strtoul(pause, NULL, 10) % 60000;
 	if ((im->times = tsranges_open(db, err, sizeof(err))) == NULL)
 		return -1;
 	/*

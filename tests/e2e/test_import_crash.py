@@ -108,11 +108,17 @@ def test_import_killed_midway_then_rerun_equals_clean_import(make_hanipo, tmp_pa
     assert indexes(clean.store) == set() and uncovered(clean.store) == 0
 
     h = sig_store(make_hanipo(start=False))
+    # Killed before its second commit, the transaction's pages half written: it pauses there
+    # (a test hook) and says so, as a reader could not look while the transaction holds its locks.
     p = subprocess.Popen(h.args("import", "--format", "wowhoneypot", str(log)),
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    # Kill it once the first transaction is committed, while the second is being written.
-    wait_until(lambda: committed(h.store) > 0 or p.poll() is not None, timeout=scaled(120),
-               interval=0.01, what="the import's first commit")
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         env={**os.environ, "HANIPO_IMPORT_PAUSE_MS": "30000"})
+    said = b""
+    while b"pausing before commit 2" not in said and p.poll() is None:
+        said += p.stderr.readline()
+    assert b"pausing before commit 2" in said, said
+    journal = h.store.with_name(h.store.name + "-journal")
+    assert journal.exists() and journal.stat().st_size > 0     # the rollback this tests
     p.send_signal(signal.SIGKILL)
     p.wait()
     assert p.returncode == -signal.SIGKILL, "the import finished before it could be killed"
