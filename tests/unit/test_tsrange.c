@@ -231,6 +231,34 @@ test_newest_and_oldest(void **state)
 	sqlite3_close(db);
 }
 
+/*
+ * A window joined with a filter on another column reads the runs' seq ranges: no automatic
+ * index over every event, probed once per run (schema_migrate turns them off).
+ */
+static void
+test_no_automatic_index(void **state)
+{
+	sqlite3		*db = open_store();
+	sqlite3_stmt	*st;
+	int		 automatic = 0, rows = 0;
+
+	(void)state;
+	fill(db, 5000, 7);
+	assert_int_equal(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT count(*) FROM "
+	    TSRANGE_WINDOW("?1", "?2") " AND kind = ?3", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char	*d = (const char *)sqlite3_column_text(st, 3);
+
+		rows++;
+		if (d != NULL && strstr(d, "AUTOMATIC") != NULL)
+			automatic++;
+	}
+	sqlite3_finalize(st);
+	assert_true(rows >= 2);
+	assert_int_equal(automatic, 0);
+	sqlite3_close(db);
+}
+
 /* A store from before ts_ranges: its events are split into runs of 1,024 seqs on open. */
 static void
 test_migration(void **state)
@@ -269,6 +297,7 @@ main(void)
 		cmocka_unit_test(test_runs),
 		cmocka_unit_test(test_bound),
 		cmocka_unit_test(test_newest_and_oldest),
+		cmocka_unit_test(test_no_automatic_index),
 		cmocka_unit_test(test_migration),
 	};
 
