@@ -17,19 +17,9 @@
 
 #include "store/schema.h"
 #include "store/srcrange.h"
+#include "store_test.h"
 
 #define NADDR	500
-
-static sqlite3 *
-open_store(void)
-{
-	sqlite3	*db;
-	char	 err[256];
-
-	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-	assert_int_equal(schema_migrate(db, err, sizeof(err)), 0);
-	return db;
-}
 
 static int64_t
 scalar(sqlite3 *db, const char *sql, const char *ip)

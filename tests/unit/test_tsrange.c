@@ -19,30 +19,7 @@
 #include "store/query.h"
 #include "store/schema.h"
 #include "store/tsrange.h"
-
-static sqlite3 *
-open_store(void)
-{
-	sqlite3	*db;
-	char	 err[256];
-
-	assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-	assert_int_equal(schema_migrate(db, err, sizeof(err)), 0);
-	return db;
-}
-
-static int64_t
-scalar(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt	*st;
-	int64_t		 v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
+#include "store_test.h"
 
 /* One batch of events seq first..last at times ts0 + k * step, committed. */
 static void
@@ -71,21 +48,21 @@ test_runs(void **state)
 	/* Batches that follow each other extend one run. */
 	batch(db, r, 1, 10, 1000, 1);
 	batch(db, r, 11, 20, 2000, 1);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM ts_ranges"), 1);
-	assert_int_equal(scalar(db, "SELECT hi FROM ts_ranges WHERE lo = 1"), 20);
-	assert_int_equal(scalar(db, "SELECT min_ts FROM ts_ranges WHERE lo = 1"), 1000);
-	assert_int_equal(scalar(db, "SELECT max_ts FROM ts_ranges WHERE lo = 1"), 2009);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM ts_ranges"), 1);
+	assert_int_equal(sql_int(db, "SELECT hi FROM ts_ranges WHERE lo = 1"), 20);
+	assert_int_equal(sql_int(db, "SELECT min_ts FROM ts_ranges WHERE lo = 1"), 1000);
+	assert_int_equal(sql_int(db, "SELECT max_ts FROM ts_ranges WHERE lo = 1"), 2009);
 	/* A run holds TSRANGE_EVENTS events at most. */
 	batch(db, r, 21, TSRANGE_EVENTS + 5, 3000, 1);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM ts_ranges"), 2);
-	assert_int_equal(scalar(db, "SELECT hi FROM ts_ranges WHERE lo = 1"), TSRANGE_EVENTS);
-	assert_int_equal(scalar(db, "SELECT hi FROM ts_ranges ORDER BY lo DESC"), TSRANGE_EVENTS + 5);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM ts_ranges"), 2);
+	assert_int_equal(sql_int(db, "SELECT hi FROM ts_ranges WHERE lo = 1"), TSRANGE_EVENTS);
+	assert_int_equal(sql_int(db, "SELECT hi FROM ts_ranges ORDER BY lo DESC"), TSRANGE_EVENTS + 5);
 	/* An event further in time than TSRANGE_SPAN_US from the run's start starts another. */
 	batch(db, r, TSRANGE_EVENTS + 6, TSRANGE_EVENTS + 7, 9000 + TSRANGE_SPAN_US + 1, 1);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM ts_ranges"), 3);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM ts_ranges"), 3);
 	/* So does a gap in seqs. */
 	batch(db, r, TSRANGE_EVENTS + 100, TSRANGE_EVENTS + 101, 9000 + TSRANGE_SPAN_US + 5, 1);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM ts_ranges"), 4);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM ts_ranges"), 4);
 	/* A batch that was rolled back leaves its run as it was committed. */
 	assert_int_equal(sqlite3_exec(db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
 	tsranges_begin(r);
@@ -93,17 +70,17 @@ test_runs(void **state)
 	assert_int_equal(tsranges_write(r), 0);
 	assert_int_equal(sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
 	batch(db, r, TSRANGE_EVENTS + 102, TSRANGE_EVENTS + 102, 9000 + TSRANGE_SPAN_US + 9, 1);
-	assert_int_equal(scalar(db, "SELECT min_ts FROM ts_ranges ORDER BY lo DESC"),
+	assert_int_equal(sql_int(db, "SELECT min_ts FROM ts_ranges ORDER BY lo DESC"),
 	    9000 + TSRANGE_SPAN_US + 5);
-	assert_int_equal(scalar(db, "SELECT hi FROM ts_ranges ORDER BY lo DESC"), TSRANGE_EVENTS + 102);
+	assert_int_equal(sql_int(db, "SELECT hi FROM ts_ranges ORDER BY lo DESC"), TSRANGE_EVENTS + 102);
 	tsranges_free(r);
 	/* Reopened, the writer goes on with the last run. */
 	assert_non_null(r = tsranges_open(db, err, sizeof(err)));
 	batch(db, r, TSRANGE_EVENTS + 103, TSRANGE_EVENTS + 104, 9000 + TSRANGE_SPAN_US + 10, 1);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM ts_ranges"), 4);
-	assert_int_equal(scalar(db, "SELECT hi FROM ts_ranges ORDER BY lo DESC"), TSRANGE_EVENTS + 104);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM ts_ranges"), 4);
+	assert_int_equal(sql_int(db, "SELECT hi FROM ts_ranges ORDER BY lo DESC"), TSRANGE_EVENTS + 104);
 	/* Runs never overlap: every seq is in one run at most. */
-	assert_int_equal(scalar(db, "SELECT count(*) FROM ts_ranges a JOIN ts_ranges b ON "
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM ts_ranges a JOIN ts_ranges b ON "
 	    "a.lo < b.lo AND a.hi >= b.lo"), 0);
 	tsranges_free(r);
 	sqlite3_close(db);
@@ -282,11 +259,11 @@ test_migration(void **state)
 	    "PRAGMA user_version = 7", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "CREATE TABLE src_ranges (x)", NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(schema_migrate(db, err, sizeof(err)), 0);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM ts_ranges"), 3);
-	assert_int_equal(scalar(db, "SELECT hi FROM ts_ranges WHERE lo = 1025"), 2048);
-	assert_int_equal(scalar(db, "SELECT min_ts FROM ts_ranges WHERE lo = 2049"), 5000 - 2500);
-	assert_int_equal(scalar(db, "SELECT max_ts FROM ts_ranges WHERE lo = 1"), 4999);
-	assert_int_equal(scalar(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'events_ts'"), 0);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM ts_ranges"), 3);
+	assert_int_equal(sql_int(db, "SELECT hi FROM ts_ranges WHERE lo = 1025"), 2048);
+	assert_int_equal(sql_int(db, "SELECT min_ts FROM ts_ranges WHERE lo = 2049"), 5000 - 2500);
+	assert_int_equal(sql_int(db, "SELECT max_ts FROM ts_ranges WHERE lo = 1"), 4999);
+	assert_int_equal(sql_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'events_ts'"), 0);
 	sqlite3_close(db);
 }
 

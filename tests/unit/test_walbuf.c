@@ -22,6 +22,7 @@
 #include <sqlite3.h>
 
 #include "store/walbuf.h"
+#include "store_test.h"
 
 struct fx {
 	char		 path[64];
@@ -36,19 +37,6 @@ exec_ok(sqlite3 *db, const char *sql)
 
 	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("%s: %s", sql, err != NULL ? err : "?");
-}
-
-static int64_t
-count_rows(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt	*st;
-	int64_t		 n = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
 }
 
 static int
@@ -123,7 +111,7 @@ test_small_commits_visible_at_once(void **state)
 
 	for (i = 1; i <= 300; i++) {
 		insert(f->w, 3, 300);
-		assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t"), 3 * i);
+		assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t"), 3 * i);
 	}
 	check_integrity(f->r);
 }
@@ -134,8 +122,8 @@ test_transaction_larger_than_buffer(void **state)
 	struct fx	*f = *state;
 
 	insert(f->w, 2000, 1000);	/* ~2 MB of frames through a 64 KB buffer */
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t"), 2000);
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t WHERE length(v) = 1000"), 2000);
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t"), 2000);
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t WHERE length(v) = 1000"), 2000);
 	check_integrity(f->r);
 }
 
@@ -149,8 +137,8 @@ test_spilled_pages_read_back(void **state)
 	exec_ok(f->w, "BEGIN; INSERT INTO t (v) SELECT randomblob(500) FROM (WITH RECURSIVE "
 	    "c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 3000) SELECT i FROM c);"
 	    "UPDATE t SET v = randomblob(400) WHERE k % 7 = 0; COMMIT");
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t"), 3000);
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t WHERE length(v) = 400"),
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t"), 3000);
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t WHERE length(v) = 400"),
 	    3000 / 7);
 	check_integrity(f->r);
 	check_integrity(f->w);
@@ -165,10 +153,10 @@ test_checkpoint_then_more(void **state)
 	assert_int_equal(sqlite3_wal_checkpoint_v2(f->r, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL,
 	    NULL), SQLITE_OK);
 	insert(f->w, 500, 200);		/* the WAL restarts from its start: writes at offset 0 */
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t"), 1000);
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t"), 1000);
 	sqlite3_close(f->w);		/* the last close checkpoints through the shim */
 	f->w = NULL;
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t"), 1000);
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t"), 1000);
 	check_integrity(f->r);
 }
 
@@ -202,12 +190,12 @@ test_bulk_large_transactions(void **state)
 
 	for (i = 1; i <= 3; i++) {
 		insert(f->w, 4000, 1000);	/* ~8 MB: hundreds of buffered writes */
-		assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t"), 4000 * i);
+		assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t"), 4000 * i);
 		check_integrity(f->r);
 	}
 	exec_ok(f->w, "BEGIN; DELETE FROM t WHERE k % 3 = 0; UPDATE t SET v = zeroblob(10) "
 	    "WHERE k % 5 = 0; ROLLBACK");
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t WHERE length(v) = 1000"), 12000);
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t WHERE length(v) = 1000"), 12000);
 	check_integrity(f->r);
 }
 
@@ -221,8 +209,8 @@ test_bulk_spills_read_back(void **state)
 	exec_ok(f->w, "BEGIN; INSERT INTO t (v) SELECT randomblob(500) FROM (WITH RECURSIVE "
 	    "c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 3000) SELECT i FROM c);"
 	    "UPDATE t SET v = randomblob(400) WHERE k % 7 = 0; COMMIT");
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t"), 4000);
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t WHERE length(v) = 400"),
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t"), 4000);
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t WHERE length(v) = 400"),
 	    4000 / 7);
 	check_integrity(f->r);
 	check_integrity(f->w);
@@ -256,8 +244,8 @@ test_bulk_death_mid_transaction_rolls_back(void **state)
 	sqlite3_close(f->r);
 	/* A writable opener rolls the hot journal back. */
 	assert_int_equal(sqlite3_open_v2(f->path, &f->r, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t"), 2000);
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t WHERE v = zeroblob(500)"), 0);
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t"), 2000);
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t WHERE v = zeroblob(500)"), 0);
 	check_integrity(f->r);
 }
 
@@ -271,10 +259,10 @@ test_bulk_in_wal_mode_checkpoints(void **state)
 	assert_int_equal(sqlite3_wal_checkpoint_v2(f->w, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL,
 	    NULL), SQLITE_OK);
 	insert(f->w, 1000, 800);
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t"), 4000);
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t"), 4000);
 	sqlite3_close(f->w);		/* checkpoints the rest through the shim */
 	f->w = NULL;
-	assert_int_equal(count_rows(f->r, "SELECT count(*) FROM t"), 4000);
+	assert_int_equal(sql_int(f->r, "SELECT count(*) FROM t"), 4000);
 	check_integrity(f->r);
 }
 
