@@ -2,16 +2,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 
-#include "core/hex.h"
+#include "core/base64.h"
 #include "core/buf.h"
+#include "core/hex.h"
 #include "core/digest.h"
 #include "core/jsonw.h"
 #include "core/limits.h"
 #include "core/timeutil.h"
 #include "core/xmalloc.h"
+#include "core/base64.h"
 #include "core/evt.h"
 
 static void
@@ -109,11 +110,9 @@ evt_free(struct evt *ev)
 char *
 evt_base64(const uint8_t *p, size_t len)
 {
-	char	*out = xmalloc(4 * ((len + 2) / 3) + 1);
-	int	 n;
+	char	*out = xmalloc(BASE64_LEN(len) + 1);
 
-	n = EVP_EncodeBlock((unsigned char *)out, p, (int)len);
-	out[n < 0 ? 0 : n] = '\0';
+	out[base64_encode((uint8_t *)out, p, len)] = '\0';
 	return out;
 }
 
