@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <event2/event.h>
-#include <event2/thread.h>
 
 #include "analyze/sig.h"
 #include "cmd/cmd.h"
@@ -242,7 +241,6 @@ cmd_run(int argc, char **argv)
 		goto out;
 	}
 
-	evthread_use_pthreads();
 	if ((rc.base = run_base_new()) == NULL ||
 	    event_base_priority_init(rc.base, STORE_PRIORITIES) == -1) {
 		fprintf(stderr, "hanipo: cannot create the event loop\n");

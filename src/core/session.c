@@ -64,6 +64,36 @@ struct session {
 	int			 is_waiting;
 };
 
+/* A session's allocation: the struct, then its three events (sizes rounded for alignment). */
+#define SESSION_ALIGN(n)	(((n) + 15) & ~(size_t)15)
+#define SESSION_SIZE		SESSION_ALIGN(sizeof(struct session))
+
+static size_t
+session_event_size(void)
+{
+	static size_t	 size;
+
+	if (size == 0)
+		size = SESSION_ALIGN(event_get_struct_event_size());
+	return size;
+}
+
+/*
+ * secs as a libevent common timeout, made once per service: every session of a service has the
+ * same idle and total time, so their timers wait in one queue instead of each in the heap.
+ */
+static const struct timeval *
+session_timeout(unsigned secs, struct session_timeout *t)
+{
+	if (t->common == NULL) {
+		t->tv.tv_sec = (time_t)secs;
+		t->tv.tv_usec = 0;
+		if ((t->common = event_base_init_common_timeout(session_env.base, &t->tv)) == NULL)
+			t->common = &t->tv;
+	}
+	return t->common;
+}
+
 /* Open sessions per source address (for max_connections_per_source). */
 struct source {
 	char			 ip[EVT_IP_LEN];
@@ -76,6 +106,8 @@ struct source {
 struct session_env		 session_env;
 static TAILQ_HEAD(, session)	 sessions_all = TAILQ_HEAD_INITIALIZER(sessions_all);
 static TAILQ_HEAD(, session)	 sessions_waiting = TAILQ_HEAD_INITIALIZER(sessions_waiting);
+/* Closed, freed on the next loop turn (linked by their all entry). */
+static TAILQ_HEAD(, session)	 sessions_dead = TAILQ_HEAD_INITIALIZER(sessions_dead);
 static struct source		*source_table[SOURCE_BUCKETS];
 
 static unsigned
@@ -250,7 +282,8 @@ session_put_fields(const struct session *s, struct jsonw *w)
 	}
 }
 
-static void	session_free_cb(evutil_socket_t, short, void *);
+static void	session_free(struct session *);
+static void	session_reap_cb(evutil_socket_t, short, void *);
 static void	session_eof(struct session *);
 static void	session_end(struct session *, const char *);
 static void	session_feed(struct session *);
@@ -320,18 +353,30 @@ session_close(struct session *s, const char *reason)
 		session_peek_drop(s, s->in.max);	/* unread bytes would turn the FIN into a reset */
 	close(s->fd);
 	s->fd = -1;
-	/* Free on the next loop turn: callers up the stack may still hold s. */
-	event_base_once(session_env.base, -1, EV_TIMEOUT, session_free_cb, s, NULL);
+	/*
+	 * Free on the next loop turn: callers up the stack may still hold s. The sessions closed
+	 * in one turn share one deferred call (an event_base_once each cost an allocation).
+	 */
+	if (TAILQ_EMPTY(&sessions_dead))
+		event_base_once(session_env.base, -1, EV_TIMEOUT, session_reap_cb, NULL, NULL);
+	TAILQ_INSERT_TAIL(&sessions_dead, s, all);
 }
 
 static void
-session_free_cb(evutil_socket_t fd, short what, void *arg)
+session_reap_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct session	*s = arg;
+	struct session	*s;
 
-	event_free(s->rev);
-	event_free(s->wev);
-	event_free(s->total_timer);
+	while ((s = TAILQ_FIRST(&sessions_dead)) != NULL) {
+		TAILQ_REMOVE(&sessions_dead, s, all);
+		session_free(s);
+	}
+}
+
+/* Frees a session whose events are not pending (closed, or never armed). */
+static void
+session_free(struct session *s)
+{
 	buf_free(&s->in);
 	buf_free(&s->out);
 	buf_free(&s->pending);
@@ -713,10 +758,12 @@ session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t 
 	struct session		*s;
 	struct sockaddr_storage	 local;
 	socklen_t		 llen = sizeof(local);
-	struct timeval		 idle = { (time_t)svc->idle_s, 0 };
-	struct timeval		 total = { (time_t)svc->total_s, 0 };
 
-	s = xcalloc(1, sizeof(*s));
+	/* The three events live in the session's own allocation (event_assign). */
+	s = xcalloc(1, SESSION_SIZE + 3 * session_event_size());
+	s->rev = (struct event *)((char *)s + SESSION_SIZE);
+	s->wev = (struct event *)((char *)s->rev + session_event_size());
+	s->total_timer = (struct event *)((char *)s->wev + session_event_size());
 	s->svc = svc;
 	s->proto = svc->proto;
 	s->fd = fd;
@@ -732,19 +779,20 @@ session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t 
 	buf_init(&s->out, HNP_MAX_PENDING_OUT);
 	buf_init(&s->pending, HNP_MAX_PENDING_OUT);
 	s->ctx = s->proto->ctx_size ? xcalloc(1, s->proto->ctx_size) : NULL;
-	s->rev = event_new(session_env.base, fd, EV_READ | EV_PERSIST, session_read_cb, s);
-	s->wev = event_new(session_env.base, fd, EV_WRITE | EV_PERSIST, session_write_cb, s);
-	s->total_timer = evtimer_new(session_env.base, session_total_cb, s);
-	if (s->rev == NULL || s->wev == NULL || s->total_timer == NULL) {
+	if (event_assign(s->rev, session_env.base, fd, EV_READ | EV_PERSIST, session_read_cb,
+	    s) == -1 ||
+	    event_assign(s->wev, session_env.base, fd, EV_WRITE | EV_PERSIST, session_write_cb,
+	    s) == -1 ||
+	    evtimer_assign(s->total_timer, session_env.base, session_total_cb, s) == -1) {
 		close(fd);
-		session_free_cb(-1, 0, s);
+		session_free(s);
 		return NULL;
 	}
 	s->source = source_get(s->src_ip, 1);
 	s->source->count++;
 	session_env.open++;
 	TAILQ_INSERT_TAIL(&sessions_all, s, all);
-	evtimer_add(s->total_timer, &total);
+	evtimer_add(s->total_timer, session_timeout(svc->total_s, &svc->total_tv));
 
 	s->connect_seq = session_emit(s, session_connect_evt(s));
 	if (svc->transport != NULL) {
@@ -770,7 +818,7 @@ session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t 
 		if (s->closing || s->close_reason != NULL || s->eof)
 			return s;
 	}
-	event_add(s->rev, &idle);
+	event_add(s->rev, session_timeout(svc->idle_s, &svc->idle_tv));
 	return s;
 }
 
@@ -845,8 +893,6 @@ session_service(const struct session *s)
 static void
 session_arm(struct session *s, short et)
 {
-	struct timeval	 idle = { (time_t)s->svc->idle_s, 0 };
-
 	event_del(s->rev);
 	event_del(s->wev);
 	event_assign(s->rev, session_env.base, s->fd, EV_READ | EV_PERSIST | et, session_read_cb,
@@ -854,7 +900,7 @@ session_arm(struct session *s, short et)
 	event_assign(s->wev, session_env.base, s->fd, EV_WRITE | EV_PERSIST | et,
 	    session_write_cb, s);
 	if (s->close_reason == NULL && !s->eof)
-		event_add(s->rev, &idle);
+		event_add(s->rev, session_timeout(s->svc->idle_s, &s->svc->idle_tv));
 	if (s->out.len > 0)
 		event_add(s->wev, NULL);
 }

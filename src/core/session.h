@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 
 #include <jansson.h>
 
@@ -39,12 +40,20 @@ struct transport {
 };
 struct jsonw;
 
+/* A timeout as a libevent common timeout (set up once), or as itself if that failed. */
+struct session_timeout {
+	struct timeval		 tv;
+	const struct timeval	*common;
+};
+
 /* One enabled sensor protocol: its proto, its loaded state, its listeners. */
 struct service {
 	const struct proto	*proto;
 	void			*state;		/* owned by the proto (init/fini) */
 	struct listener		*listeners;
 	unsigned		 idle_s, total_s;	/* session timeouts */
+	/* The same as timevals for event_add; set on first use (session.c). */
+	struct session_timeout	 idle_tv, total_tv;
 	const struct transport	*transport;	/* NULL: plain bytes */
 	void			*transport_state;	/* owned by the proto */
 };

@@ -40,11 +40,8 @@ services_init(struct services *sv, const struct config *cfg, char *err, size_t e
 			continue;
 		sv->list = xreallocarray(sv->list, sv->n + 1, sizeof(*sv->list));
 		svc = &sv->list[sv->n];
+		memset(svc, 0, sizeof(*svc));
 		svc->proto = p;
-		svc->state = NULL;
-		svc->listeners = NULL;
-		svc->transport = NULL;
-		svc->transport_state = NULL;
 		svc->idle_s = (unsigned)config_int(cfg, "limits", "idle_timeout");
 		svc->total_s = (unsigned)config_int(cfg, "limits", "total_timeout");
 		if (p->init != NULL && p->init(svc, cfg, err, errlen) == -1) {
