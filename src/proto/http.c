@@ -605,7 +605,7 @@ http_on_read(struct session *s, void *vctx, const uint8_t *in, size_t len)
 	struct http_req		 r;
 	const char		*sniff;
 	size_t			 need, body_have;
-	int			 rc;
+	int			 rc, parsed = 0;	/* r holds this call's parse of the head */
 
 	if (!c->have_head) {
 		/* Bytes that can't be HTTP: wait for the whole TLS record, then record it. */
@@ -632,6 +632,7 @@ http_on_read(struct session *s, void *vctx, const uint8_t *in, size_t len)
 			return (ssize_t)len;
 		}
 		c->have_head = 1;
+		parsed = 1;
 		c->head_len = r.head_len;
 		c->content_length = r.content_length;
 		c->flags = r.flags;
@@ -679,7 +680,8 @@ http_on_read(struct session *s, void *vctx, const uint8_t *in, size_t len)
 		c->body.len = c->chunked.out_len;
 		if (rc == 0 && c->chunked.dropped == 0 && len < st->max_head + st->max_body)
 			return 0;
-		http_req_parse(in, c->head_len, c->head_len, &r);
+		if (!parsed)
+			http_req_parse(in, c->head_len, c->head_len, &r);
 		need = c->head_len + c->chunked.consumed;
 		cut = rc != 1 || c->chunked.dropped > 0;
 		/* A cut body keeps as many raw bytes as a cut Content-Length body would. */
@@ -695,7 +697,8 @@ http_on_read(struct session *s, void *vctx, const uint8_t *in, size_t len)
 
 		if (body_have < want)
 			return 0;
-		http_req_parse(in, c->head_len, c->head_len, &r);
+		if (!parsed)
+			http_req_parse(in, c->head_len, c->head_len, &r);
 		need = c->head_len + want;
 		http_handle(s, c, st, &r, in, need, c->head_len + cl, in + c->head_len, want,
 		    cut, NULL);

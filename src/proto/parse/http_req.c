@@ -26,17 +26,23 @@ is_digit(uint8_t c)
 	return c >= '0' && c <= '9';
 }
 
-/* Case-insensitive (ASCII) equality of a span and a NUL-terminated string. */
-static int
+/*
+ * Case-insensitive (ASCII) equality of a span and a NUL-terminated string. Lengths first: inlined
+ * with a literal, strlen is a constant, and most header names differ in length from most names
+ * looked for.
+ */
+static inline int
 span_ieq(const uint8_t *p, size_t len, const char *s)
 {
 	size_t	 i;
 
+	if (len != strlen(s))
+		return 0;
 	for (i = 0; i < len; i++) {
-		if (s[i] == '\0' || lower(p[i]) != lower((uint8_t)s[i]))
+		if (lower(p[i]) != lower((uint8_t)s[i]))
 			return 0;
 	}
-	return s[len] == '\0';
+	return 1;
 }
 
 static void
