@@ -501,8 +501,10 @@ jr_find(const char *s, size_t len, const char *const *keys, size_t n, const char
 		/* The key s[i + 1, e - 1): bytes compared when it has no escape, else decoded. */
 		kl = e - i - 2;
 		if (!esc) {
+			/* The first byte before memcmp: keys of one length often share none. */
 			for (k = 0; k < n; k++)
-				if (klen[k] == kl && memcmp(s + i + 1, keys[k], kl) == 0)
+				if (klen[k] == kl && (kl == 0 || keys[k][0] == s[i + 1]) &&
+				    memcmp(s + i + 1, keys[k], kl) == 0)
 					break;
 		} else {
 			for (k = 0; k < n; k++) {
