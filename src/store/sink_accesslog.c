@@ -282,9 +282,9 @@ accesslog_hunt(struct accesslog *a, const struct evt *ev, const struct evt_value
 	fwrite(b->data, 1, b->len, a->hunting.fp);
 }
 
-/* The bracketed time, formatted at most once per second. */
-static void
-accesslog_time(struct accesslog *a, int64_t ts_us, char *out, size_t len)
+/* The bracketed time, formatted at most once per second (valid until the next call). */
+static const char *
+accesslog_time(struct accesslog *a, int64_t ts_us)
 {
 	int64_t	 sec = ts_us / 1000000;
 
@@ -293,14 +293,14 @@ accesslog_time(struct accesslog *a, int64_t ts_us, char *out, size_t len)
 		    sizeof(a->last_ts));
 		a->last_sec = sec;
 	}
-	snprintf(out, len, "%s", a->last_ts);
+	return a->last_ts;
 }
 
 static int
 accesslog_append(void *state, struct evt *const *evs, size_t n)
 {
 	struct accesslog	*a = state;
-	char			 ts[40];
+	const char		*ts;
 	size_t			 i;
 
 	for (i = 0; i < n; i++) {
@@ -321,7 +321,7 @@ accesslog_append(void *state, struct evt *const *evs, size_t n)
 		/* One line per answered request, as WOWHoneypot writes; the rest is in the store. */
 		if (req && !evt_value_int(&f[F_STATUS], &status))
 			continue;
-		accesslog_time(a, ev->ts, ts, sizeof(ts));
+		ts = accesslog_time(a, ev->ts);
 		if (req)
 			accesslog_request(a, ev, f, ts);
 		else
