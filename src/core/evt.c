@@ -24,12 +24,16 @@ evt_copy(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
-/* The event with sensor and len bytes of fields text in its own allocation. */
+/*
+ * The event with sensor, len bytes of fields text and plen bytes of payload (room only; the
+ * caller copies them) in its own allocation.
+ */
 static struct evt *
-evt_make(const char *sensor, const char *proto, const char *kind, const char *text, size_t len)
+evt_make(const char *sensor, const char *proto, const char *kind, const char *text, size_t len,
+    size_t plen)
 {
 	size_t		 sl = strlen(sensor ? sensor : "") + 1;
-	struct evt	*ev = xmalloc(sizeof(*ev) + sl + len);
+	struct evt	*ev = xmalloc(sizeof(*ev) + sl + len + plen);
 
 	memset(ev, 0, sizeof(*ev));
 	ev->packed = 1;
@@ -39,6 +43,10 @@ evt_make(const char *sensor, const char *proto, const char *kind, const char *te
 		ev->fields_text = ev->block + sl;
 		memcpy(ev->fields_text, text, len);
 		ev->fields_len = len;
+	}
+	if (plen > 0) {
+		ev->payload = (uint8_t *)ev->block + sl + len;
+		ev->payload_packed = 1;
 	}
 	ev->ts = time_now_us();
 	ulid_make(ev->id, ev->ts);
@@ -50,7 +58,7 @@ evt_make(const char *sensor, const char *proto, const char *kind, const char *te
 struct evt *
 evt_new(const char *sensor, const char *proto, const char *kind, json_t *fields)
 {
-	struct evt	*ev = evt_make(sensor, proto, kind, NULL, 0);
+	struct evt	*ev = evt_make(sensor, proto, kind, NULL, 0, 0);
 
 	ev->fields = fields;
 	return ev;
@@ -60,13 +68,32 @@ struct evt *
 evt_new_text(const char *sensor, const char *proto, const char *kind, const char *text,
     size_t len)
 {
-	return evt_make(sensor, proto, kind, text, len);
+	return evt_make(sensor, proto, kind, text, len, 0);
+}
+
+struct evt *
+evt_new_text_payload(const char *sensor, const char *proto, const char *kind, const char *text,
+    size_t len, const void *p, size_t plen, uint64_t total)
+{
+	struct evt	*ev;
+
+	if (plen > HNP_MAX_PAYLOAD_BYTES)
+		plen = HNP_MAX_PAYLOAD_BYTES;
+	/* One byte at least: a payload, even empty, is not NULL (as evt_set_payload makes it). */
+	ev = evt_make(sensor, proto, kind, text, len, plen ? plen : 1);
+	if (plen > 0)
+		memcpy(ev->payload, p, plen);
+	ev->payload_len = plen;
+	ev->payload_total = total < plen ? plen : total;
+	return ev;
 }
 
 void
 evt_set_payload(struct evt *ev, const void *p, size_t len, uint64_t total)
 {
-	free(ev->payload);
+	if (!ev->payload_packed)
+		free(ev->payload);
+	ev->payload_packed = 0;
 	if (len > HNP_MAX_PAYLOAD_BYTES)
 		len = HNP_MAX_PAYLOAD_BYTES;
 	ev->payload = xmalloc(len ? len : 1);
@@ -103,7 +130,8 @@ evt_free(struct evt *ev)
 	}
 	json_decref(ev->fields);
 	json_decref(ev->tags);
-	free(ev->payload);
+	if (!ev->payload_packed)
+		free(ev->payload);
 	free(ev);
 }
 

@@ -41,6 +41,7 @@ struct evt {
 	int64_t		 seq;			/* local store order; set by the store, 0 before */
 	struct evt *next;			/* queue link, store-private */
 	int		 packed;		/* sensor and fields_text live in this allocation */
+	int		 payload_packed;	/* so does payload */
 	char		 block[];		/* their storage when packed */
 };
 
@@ -55,6 +56,12 @@ struct evt *evt_new(const char *sensor, const char *proto, const char *kind, jso
  */
 struct evt *evt_new_text(const char *sensor, const char *proto, const char *kind, const char *text,
 	    size_t len);
+/*
+ * evt_new_text and evt_set_payload in one allocation: up to HNP_MAX_PAYLOAD_BYTES of p[0..plen)
+ * as the payload, total the bytes that came in.
+ */
+struct evt *evt_new_text_payload(const char *sensor, const char *proto, const char *kind,
+	    const char *text, size_t len, const void *p, size_t plen, uint64_t total);
 /* Copies up to HNP_MAX_PAYLOAD_BYTES of p into the event; total is what came in. */
 void	evt_set_payload(struct evt *ev, const void *p, size_t len, uint64_t total);
 /* Fills payload_sha256 if the event has a payload not hashed yet (the store's writer does it). */

@@ -230,6 +230,17 @@ session_evt_text(struct session *s, const char *kind, const struct jsonw *w)
 	    ok ? (const char *)b->data : NULL, ok ? b->len : 0));
 }
 
+struct evt *
+session_evt_payload(struct session *s, const char *kind, const struct jsonw *w, const void *p,
+    size_t len, uint64_t total)
+{
+	const struct buf	*b = w->b;
+	int			 ok = jsonw_done(w) == 0 && b->len > 0;
+
+	return session_fill(s, evt_new_text_payload(session_env.sensor, s->proto->name, kind,
+	    ok ? (const char *)b->data : NULL, ok ? b->len : 0, p, len, total));
+}
+
 int64_t
 session_emit(struct session *s, struct evt *ev)
 {

@@ -103,6 +103,9 @@ struct evt *session_evt(struct session *s, const char *kind, json_t *fields);
  * the event; {} when w's buffer maximum cut it. The cheap form for events made per connection.
  */
 struct evt *session_evt_text(struct session *s, const char *kind, const struct jsonw *w);
+/* session_evt_text with a payload (up to HNP_MAX_PAYLOAD_BYTES of p; total: what came in). */
+struct evt *session_evt_payload(struct session *s, const char *kind, const struct jsonw *w,
+	    const void *p, size_t len, uint64_t total);
 /* Stores ev (taking ownership); returns its sequence number, or -1 when it was dropped. */
 int64_t	session_emit(struct session *s, struct evt *ev);
 /*

@@ -188,8 +188,7 @@ catchall_record(struct session *s, const uint8_t *in, size_t len, const char *de
 		jsonw_str(&w, why);
 	}
 	jsonw_object_end(&w);
-	ev = session_evt_text(s, "payload", &w);
-	evt_set_payload(ev, in, len, len);
+	ev = session_evt_payload(s, "payload", &w, in, len, len);
 	session_emit(s, ev);
 }
 

@@ -125,8 +125,7 @@ elm_command(struct session *s, struct elm_ctx *c, const uint8_t *line, size_t le
 		jsonw_str(&w, incomplete);
 	}
 	jsonw_object_end(&w);
-	ev = session_evt_text(s, "command", &w);
-	evt_set_payload(ev, raw, raw_len, raw_len);
+	ev = session_evt_payload(s, "command", &w, raw, raw_len, raw_len);
 	seq = session_emit(s, ev);
 	if (incomplete == NULL)
 		session_reply(s, seq, elm_out.data, elm_out.len);

@@ -502,8 +502,7 @@ http_handle(struct session *s, struct http_ctx *c, struct http_state *st,
 	}
 	session_put_fields(s, &w);	/* the connection's fingerprints (TLS) */
 	jsonw_object_end(&w);
-	ev = session_evt_text(s, "request", &w);
-	evt_set_payload(ev, raw, raw_len, raw_total);
+	ev = session_evt_payload(s, "request", &w, raw, raw_len, raw_total);
 	memcpy(reqid, ev->id, sizeof(reqid));
 	hunt.s = s;
 	hunt.request_id = reqid;
@@ -559,8 +558,7 @@ http_not_http(struct session *s, struct http_state *st, const uint8_t *in, size_
 	else
 		http_int_field(&w, "status", 400);
 	jsonw_object_end(&w);
-	ev = session_evt_text(s, "payload", &w);
-	evt_set_payload(ev, in, len, len);
+	ev = session_evt_payload(s, "payload", &w, in, len, len);
 	seq = session_emit(s, ev);
 	if (why == NULL || strcmp(why, "oversize") == 0)
 		http_reply_400(s, st, seq);

@@ -101,8 +101,7 @@ rdp_payload(struct session *s, const uint8_t *in, size_t len, const char *error,
 		jsonw_str(&w, why);
 	}
 	jsonw_object_end(&w);
-	ev = session_evt_text(s, "payload", &w);
-	evt_set_payload(ev, in, len, len);
+	ev = session_evt_payload(s, "payload", &w, in, len, len);
 	session_emit(s, ev);
 }
 
@@ -167,8 +166,7 @@ rdp_request(struct session *s, struct rdp_state *st, const struct rdp_cr *cr,
 		jsonw_int(&w, fail);
 	}
 	jsonw_object_end(&w);
-	ev = session_evt_text(s, "request", &w);
-	evt_set_payload(ev, in, cr->tpkt_len, cr->tpkt_len);
+	ev = session_evt_payload(s, "request", &w, in, cr->tpkt_len, cr->tpkt_len);
 	seq = session_emit(s, ev);
 	session_reply(s, seq, cc, n);
 	if (sel < 0)

@@ -483,8 +483,7 @@ telnet_on_incomplete(struct session *s, void *vctx, const uint8_t *in, size_t le
 	jsonw_key(&w, "phase");
 	jsonw_str(&w, phases[c->phase]);
 	jsonw_object_end(&w);
-	ev = session_evt_text(s, "payload", &w);
-	evt_set_payload(ev, in, len, len);
+	ev = session_evt_payload(s, "payload", &w, in, len, len);
 	session_emit(s, ev);
 	buf_free(&b);
 }

@@ -232,8 +232,8 @@ tls_record(struct session *s, struct tls_conn *c, const char *error, const char 
 		if (error != NULL)
 			tls_str(&w, "error", error);
 		jsonw_object_end(&w);
-		ev = session_evt_text(s, "tls_hello", &w);
-		evt_set_payload(ev, c->hello, c->hello_len, c->hello_len);
+		ev = session_evt_payload(s, "tls_hello", &w, c->hello, c->hello_len,
+		    c->hello_len);
 		return session_emit(s, ev);
 	}
 	kind = http_sniff(c->raw.data, c->raw.len);
@@ -247,9 +247,7 @@ tls_record(struct session *s, struct tls_conn *c, const char *error, const char 
 	if (incomplete != NULL)
 		tls_str(&w, "incomplete", incomplete);
 	jsonw_object_end(&w);
-	ev = session_evt_text(s, "payload", &w);
-	evt_set_payload(ev, c->raw.data ? c->raw.data : (const uint8_t *)"", c->raw.len,
-	    c->hs_bytes);
+	ev = session_evt_payload(s, "payload", &w, c->raw.data, c->raw.len, c->hs_bytes);
 	return session_emit(s, ev);
 }
 
