@@ -158,8 +158,15 @@ store_insert_sql(char *sql, size_t len, int rows)
 {
 	int	 k;
 
-	snprintf(sql, len, "INSERT INTO events (seq, id, ts, sensor, session, proto, kind, src_ip, "
-	    "src_port, dst_ip, dst_port, fields, payload, payload_len, payload_sha256, tags) VALUES ");
+	/*
+	 * OR FAIL: a failing statement keeps the rows it wrote, so SQLite needs no statement
+	 * journal. A plain INSERT of several rows must be undone alone, and every statement of a
+	 * batch after the first journaled the events' last page again (a 64 KB chunk and a 4 KB
+	 * copy). A failure rolls the whole transaction back anyway (store_commit).
+	 */
+	snprintf(sql, len, "INSERT OR FAIL INTO events (seq, id, ts, sensor, session, proto, kind, "
+	    "src_ip, src_port, dst_ip, dst_port, fields, payload, payload_len, payload_sha256, tags) "
+	    "VALUES ");
 	for (k = 0; k < rows; k++)
 		snprintf(sql + strlen(sql), len - strlen(sql), "%s(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 		    k > 0 ? "," : "");
