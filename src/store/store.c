@@ -93,16 +93,16 @@ static const struct sink_ops *const store_sinks[] = { &sink_accesslog, &sink_jso
 #define STORE_BUSY_MS	10000	/* the writer waits this long for another process's write lock */
 
 #define STORE_INS_COLS	16	/* parameters of one event */
-#define STORE_INS_ROWS	8	/* events in one INSERT of a batch's bulk */
+#define STORE_INS_SIZES	6	/* INSERTs of 1, 2, 4 ... 32 events */
+#define STORE_INS_ROWS	(1 << (STORE_INS_SIZES - 1))	/* the most events in one INSERT */
 
 struct store {
 	sqlite3			*db;
-	sqlite3_stmt		*ins;
 	sqlite3_stmt		*begin, *commit;	/* prepared once: sqlite3_exec prepares each time */
 	struct chain		*chain;		/* tamper evidence: each sensor's hash chain */
 	struct srcranges	*ranges;	/* the batch's events by source address */
 	struct tsranges		*times;		/* the events by time: the run being extended */
-	sqlite3_stmt		*ins_rows;	/* STORE_INS_ROWS events in one INSERT */
+	sqlite3_stmt		*ins[STORE_INS_SIZES];	/* ins[i]: 1 << i events in one INSERT */
 	struct buf		 scratch_fields[STORE_INS_ROWS], scratch_tags[STORE_INS_ROWS];
 	void			*sink_state[NSINKS];
 
@@ -259,13 +259,14 @@ store_bind(struct store *s, sqlite3_stmt *st, int base, int k, struct evt *ev,
 }
 
 /*
- * Inserts n events (1, or STORE_INS_ROWS with one statement: SQLite opens its cursors and runs
- * the statement's prologue once for all of them), then chains and indexes them by source.
+ * Inserts 1 << size events with one statement (SQLite opens its cursors and runs the statement's
+ * prologue once for all of them), then chains and indexes them by source.
  */
 static int
-store_insert(struct store *s, struct evt **evs, int n)
+store_insert(struct store *s, struct evt **evs, int size)
 {
-	sqlite3_stmt		*st = n == 1 ? s->ins : s->ins_rows;
+	sqlite3_stmt		*st = s->ins[size];
+	int			 n = 1 << size;
 	struct store_text	 t[STORE_INS_ROWS];
 	int			 k, rc;
 
@@ -298,24 +299,30 @@ store_run(sqlite3_stmt *st)
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Inserts every event of batch, STORE_INS_ROWS at a time while there are that many. */
+/*
+ * Inserts every event of batch, STORE_INS_ROWS at a time, then the rest in as few statements as
+ * the powers of two allow (at most STORE_INS_SIZES - 1 more).
+ */
 static int
 store_insert_batch(struct store *s, struct evt *batch)
 {
 	struct evt	*ev, *evs[STORE_INS_ROWS];
-	int		 n = 0, k;
+	int		 n = 0, k = 0, size;
 
 	for (ev = batch; ev != NULL; ev = ev->next) {
 		evs[n++] = ev;
 		if (n == STORE_INS_ROWS) {
-			if (store_insert(s, evs, n) == -1)
+			if (store_insert(s, evs, STORE_INS_SIZES - 1) == -1)
 				return -1;
 			n = 0;
 		}
 	}
-	for (k = 0; k < n; k++)
-		if (store_insert(s, &evs[k], 1) == -1)
-			return -1;
+	for (size = STORE_INS_SIZES - 2; size >= 0; size--)
+		if (n & (1 << size)) {
+			if (store_insert(s, &evs[k], size) == -1)
+				return -1;
+			k += 1 << size;
+		}
 	return 0;
 }
 
@@ -704,7 +711,7 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 	const char	*path = config_get(cfg, "store", "path");
 	const char	*sync = config_get(cfg, "store", "sync");
 	const char	*vfs;
-	char		 sql[512], sql_rows[2048];
+	char		 sql[2048];
 	size_t		 k;
 	int		 rc;
 
@@ -742,11 +749,14 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 	sqlite3_busy_timeout(s->ckpt_db, 1000);
 	sqlite3_exec(s->ckpt_db, strcmp(sync, "full") == 0 ? "PRAGMA synchronous=FULL" :
 	    "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
-	store_insert_sql(sql, sizeof(sql), 1);
-	store_insert_sql(sql_rows, sizeof(sql_rows), STORE_INS_ROWS);
-	if (sqlite3_prepare_v2(s->db, sql, -1, &s->ins, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, sql_rows, -1, &s->ins_rows, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(s->db, "BEGIN", -1, &s->begin, NULL) != SQLITE_OK ||
+	for (k = 0; k < STORE_INS_SIZES; k++) {
+		store_insert_sql(sql, sizeof(sql), 1 << k);
+		if (sqlite3_prepare_v2(s->db, sql, -1, &s->ins[k], NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
+			goto fail;
+		}
+	}
+	if (sqlite3_prepare_v2(s->db, "BEGIN", -1, &s->begin, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "COMMIT", -1, &s->commit, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(s->db));
 		goto fail;
@@ -809,8 +819,8 @@ fail:
 	chain_free(s->chain);
 	srcranges_free(s->ranges);
 	tsranges_free(s->times);
-	sqlite3_finalize(s->ins);
-	sqlite3_finalize(s->ins_rows);
+	for (k = 0; k < STORE_INS_SIZES; k++)
+		sqlite3_finalize(s->ins[k]);
 	sqlite3_finalize(s->begin);
 	sqlite3_finalize(s->commit);
 	sqlite3_close(s->db);
@@ -945,8 +955,8 @@ store_close(struct store *s)
 	chain_free(s->chain);
 	srcranges_free(s->ranges);
 	tsranges_free(s->times);
-	sqlite3_finalize(s->ins);
-	sqlite3_finalize(s->ins_rows);
+	for (k = 0; k < STORE_INS_SIZES; k++)
+		sqlite3_finalize(s->ins[k]);
 	sqlite3_finalize(s->begin);
 	sqlite3_finalize(s->commit);
 	sqlite3_close(s->db);
