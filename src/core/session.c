@@ -52,7 +52,8 @@ struct session {
 		char		 value[SESSION_FIELD_MAX + 1];
 	}			 fields[SESSION_FIELDS];
 	size_t			 nfields;
-	char			*close_reason;	/* close once everything is written */
+	const char		*close_reason;	/* close once everything is written (in reason_buf) */
+	char			 reason_buf[32];
 	int			 closing;
 	int			 eof;		/* the peer will send no more */
 	int			 in_read;	/* inside the read callback */
@@ -384,6 +385,17 @@ session_reap_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* Keeps a copy of the close reason in the session (reasons are short words). */
+static void
+session_set_reason(struct session *s, const char *reason)
+{
+	size_t	 n = strnlen(reason, sizeof(s->reason_buf) - 1);
+
+	memcpy(s->reason_buf, reason, n);
+	s->reason_buf[n] = '\0';
+	s->close_reason = s->reason_buf;
+}
+
 /* Frees a session whose events are not pending (closed, or never armed). */
 static void
 session_free(struct session *s)
@@ -391,7 +403,6 @@ session_free(struct session *s)
 	buf_free(&s->in);
 	buf_free(&s->out);
 	buf_free(&s->pending);
-	free(s->close_reason);
 	free(s->ctx);
 	if (s->tr != NULL && s->tr->free != NULL)
 		s->tr->free(s->t);
@@ -525,7 +536,7 @@ session_close_after_reply(struct session *s, const char *reason)
 		if (fin.len > 0 && session_reply_raw(s, s->wait_seq, fin.data, fin.len) == -1)
 			return;
 	}
-	s->close_reason = xstrdup(reason);
+	session_set_reason(s, reason);
 	/* Nothing more will be read: stop listening for input. */
 	event_del(s->rev);
 	if (!s->in_read)
@@ -617,7 +628,7 @@ session_eof(struct session *s)
 		return;
 	if (s->pending.len > 0 || s->out.len > 0) {
 		if (s->close_reason == NULL)
-			s->close_reason = xstrdup("eof");
+			session_set_reason(s, "eof");
 	} else
 		session_close(s, s->close_reason ? s->close_reason : "eof");
 }
