@@ -129,6 +129,8 @@ extern const uint8_t sig_lower[256];
 void	sig_prefilter_build(struct sigdb *db);
 void	sig_prefilter_free(struct sigdb *db);
 const struct sig_group *sig_group(struct sigdb *db, const char *proto, const char *kind);
+struct evt;
+const struct sig_group *sig_group_evt(struct sigdb *db, const struct evt *ev);
 void	sig_prefilter_scan(struct sigdb *db, const struct sig_fref *field, const uint8_t *p,
 	    size_t len, uint32_t gen);
 

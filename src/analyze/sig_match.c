@@ -537,7 +537,7 @@ sigdb_classify(struct sigdb *db, struct evt *ev)
 	v->head_done = 0;
 	v->ev = ev;
 	v->db = db;
-	g = v->group = sig_group(db, ev->proto, ev->kind);
+	g = v->group = sig_group_evt(db, ev);
 	if (++db->gen == 0) {
 		memset(db->cand, 0, db->n * sizeof(*db->cand));
 		db->gen = 1;

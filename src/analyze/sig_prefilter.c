@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "analyze/sig_impl.h"
+#include "core/evt.h"
 #include "core/xmalloc.h"
 
 #define AC_ROOT		0
@@ -276,7 +277,13 @@ sig_group(struct sigdb *db, const char *proto, const char *kind)
 	for (i = 0; i < db->ngroups; i++)
 		if (strcmp(db->groups[i].proto, proto) == 0 && strcmp(db->groups[i].kind, kind) == 0)
 			return &db->groups[i];
-	g = db->ngroups < SIG_MAX_GROUPS ? &db->groups[db->ngroups++] : &db->spare;
+	/* A name too long for the group's copy would be found by sig_group_evt under its prefix:
+	 * such a group is built each time, never kept. */
+	if (db->ngroups < SIG_MAX_GROUPS && strlen(proto) < sizeof(g->proto) &&
+	    strlen(kind) < sizeof(g->kind))
+		g = &db->groups[db->ngroups++];
+	else
+		g = &db->spare;
 	if (g == &db->spare) {
 		free(g->always);
 		free(g->member);
@@ -315,6 +322,25 @@ sig_group(struct sigdb *db, const char *proto, const char *kind)
 		}
 	}
 	return g;
+}
+
+_Static_assert(sizeof(((struct sig_group *)0)->proto) == sizeof(((struct evt *)0)->proto) &&
+    sizeof(((struct sig_group *)0)->kind) == sizeof(((struct evt *)0)->kind),
+    "sig_group_evt compares the names whole");
+
+/* sig_group of an event, without strcmp: a group's names and an event's (evt_make) are padded
+ * with NULs to the same sizes, so equal arrays are equal names. An unpadded name is not found
+ * here but by sig_group. */
+const struct sig_group *
+sig_group_evt(struct sigdb *db, const struct evt *ev)
+{
+	size_t	 i;
+
+	for (i = 0; i < db->ngroups; i++)
+		if (memcmp(db->groups[i].proto, ev->proto, sizeof(ev->proto)) == 0 &&
+		    memcmp(db->groups[i].kind, ev->kind, sizeof(ev->kind)) == 0)
+			return &db->groups[i];
+	return sig_group(db, ev->proto, ev->kind);
 }
 
 /* Runs the automaton over one value: marks (gen) the signatures whose first condition's word

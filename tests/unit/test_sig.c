@@ -260,6 +260,40 @@ test_retag(void **state)
 	sigdb_free(db);
 }
 
+/* An event finds its (proto, kind) group whatever follows the NUL of its names, and never a group
+ * built for a longer name than its array holds. */
+static void
+test_group_names(void **state)
+{
+	static const char text[] = HEAD("req") "kind request\nmatch path is /a\n"
+	    HEAD("long") "proto abcdefghijklmnopq\n";
+	struct sigdb	*db;
+	struct evt	*ev;
+	char		 err[256];
+	int		 i;
+
+	db = load_text(text, err, sizeof(err));
+	if (db == NULL)
+		fail_msg("%s", err);
+	for (i = 0; i < 2; i++) {
+		ev = http_event("{\"path\":\"/a\"}", NULL);
+		if (i == 1) {	/* not padded: found by name, not by the whole array */
+			memset(ev->proto + 5, 'x', sizeof(ev->proto) - 6);
+			memset(ev->kind + 8, 'y', sizeof(ev->kind) - 9);
+		}
+		assert_int_equal(sigdb_classify(db, ev), 1);
+		assert_true(has_tag(ev, "req"));
+		evt_free(ev);
+	}
+	/* Looked up by its full name first; the event's copy is cut to 15 bytes. */
+	assert_int_equal(sigdb_reads_client(db, "abcdefghijklmnopq", "request"), 0);
+	ev = evt_new_text("s", "abcdefghijklmnopq", "request", "{}", 2);
+	assert_string_equal(ev->proto, "abcdefghijklmno");
+	assert_int_equal(sigdb_classify(db, ev), 0);
+	evt_free(ev);
+	sigdb_free(db);
+}
+
 /* The shipped signatures on requests from the field (one per family). */
 static void
 test_shipped_match(void **state)
@@ -385,6 +419,7 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_retag),
+		cmocka_unit_test(test_group_names),
 		cmocka_unit_test(test_shipped_match),
 		cmocka_unit_test(test_prefilter_equivalence),
 	};
