@@ -55,6 +55,11 @@ struct sig_cond {
 	size_t		*wlen;
 	size_t		 nwords;
 	pcre2_code	*re;
+	/* A positive is, starts or istarts: a necessary test of a value's first byte and length,
+	 * cheaper than the words (sig_prefilter_build sets it on first conditions). */
+	int		 quick;
+	uint8_t		 lead[32];	/* bit b: a value starting with byte b may hold */
+	uint64_t	 lens;		/* bit n: a value of n bytes (63: or more) may hold */
 };
 
 struct sig_clause {
@@ -65,6 +70,7 @@ struct sig_clause {
 struct sig_rec {
 	struct sig	 pub;
 	int		 prefilter;	/* every alternative starts with a literal condition */
+	int		 quick;		/* every alternative's first condition is quick */
 	char		**protos;	/* empty: any */
 	size_t		 nprotos;
 	char		**kinds;	/* empty: any */

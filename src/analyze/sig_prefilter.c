@@ -3,7 +3,9 @@
  * of every signature's first condition, so one pass over each event value finds the few
  * signatures that can match; only those run their conditions. A signature whose first condition
  * has no literal (a regex, a negation, a port) is always a candidate. Also the per (proto, kind)
- * candidate lists, so a connect or close event never looks at the HTTP request signatures.
+ * candidate lists, so a connect or close event never looks at the HTTP request signatures, and
+ * the quick test of anchored first conditions (is, starts, istarts: first byte and length) that
+ * the matcher runs before a candidate's conditions.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +56,33 @@ pf_literal_cond(const struct sig_cond *c)
 	return 1;
 }
 
+/* The quick test of an anchored condition: which first bytes and lengths its words allow. */
+static int
+pf_quick_cond(struct sig_cond *c)
+{
+	size_t	 i, n;
+	int	 b;
+
+	c->quick = 0;
+	if (c->neg || (c->op != SO_IS && c->op != SO_STARTS && c->op != SO_ISTARTS))
+		return 0;
+	memset(c->lead, 0, sizeof(c->lead));
+	c->lens = 0;
+	for (i = 0; i < c->nwords; i++) {
+		if (c->wlen[i] == 0)
+			return 0;
+		n = c->wlen[i] < 63 ? c->wlen[i] : 63;
+		c->lens |= c->op == SO_IS ? (uint64_t)1 << n : ~(uint64_t)0 << n;
+		/* As sm_op compares: istarts folds the value's byte, not the word's. */
+		for (b = 0; b < 256; b++)
+			if (c->op == SO_ISTARTS ? sig_lower[b] == (uint8_t)c->words[i][0] :
+			    b == (uint8_t)c->words[i][0])
+				c->lead[b >> 3] |= (uint8_t)(1 << (b & 7));
+	}
+	c->quick = c->nwords > 0;
+	return c->quick;
+}
+
 static void
 pf_mark_recs(struct sigdb *db)
 {
@@ -62,10 +91,17 @@ pf_mark_recs(struct sigdb *db)
 
 	for (i = 0; i < db->n; i++) {
 		r = &db->recs[i];
-		r->prefilter = r->nclauses > 0;
-		for (k = 0; k < r->nclauses; k++)
-			if (r->clauses[k].nconds == 0 || !pf_literal_cond(&r->clauses[k].conds[0]))
+		r->prefilter = r->quick = r->nclauses > 0;
+		for (k = 0; k < r->nclauses; k++) {
+			if (r->clauses[k].nconds == 0) {
+				r->prefilter = r->quick = 0;
+				continue;
+			}
+			if (!pf_literal_cond(&r->clauses[k].conds[0]))
 				r->prefilter = 0;
+			if (!pf_quick_cond(&r->clauses[k].conds[0]))
+				r->quick = 0;
+		}
 	}
 }
 

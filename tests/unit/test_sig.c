@@ -294,6 +294,93 @@ test_group_names(void **state)
 	sigdb_free(db);
 }
 
+/* The quick test before a candidate's conditions rejects only what cannot match: every case's
+ * tags are those of the full evaluation, and each signature here matches at least one case. */
+static void
+test_quick(void **state)
+{
+	static const char text[] =
+	    HEAD("nul") "match payload starts \\x00\n"
+	    HEAD("second") "match payload starts GET POST\n"
+	    HEAD("icase") "match payload istarts get\n"
+	    HEAD("iword") "match payload istarts HEAD\n"
+	    HEAD("high") "match payload starts \\xff\\xfe\n"
+	    HEAD("tag") "kind connect\nmatch tags is mirai\n"
+	    HEAD("chain") "match tags is nul\n"
+	    HEAD("neg") "match payload !starts GET POST HEAD\n"
+	    HEAD("or") "match payload starts A\nor\nmatch path is /x\n"
+	    HEAD("ports") "match dst_port|src_port is 2375\n"
+	    HEAD("long") "match path is /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+	    HEAD("longstart") "match path starts /bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n";
+	static const struct {
+		const char	*kind, *fields, *payload;
+		size_t		 plen;
+		uint16_t	 src_port;
+		const char	*tags, *want;
+	} cases[] = {
+		{ "request", "{}", "\0\0\0\x45\xffSMB", 9, 0, NULL,
+		    "[\"nul\", \"chain\", \"neg\"]" },
+		{ "request", "{}", "POST / HTTP/1.1", 15, 0, NULL, "[\"second\"]" },
+		{ "request", "{}", "GeT / HTTP/1.1", 14, 0, NULL, "[\"icase\", \"neg\"]" },
+		{ "request", "{}", "head / HTTP/1.1", 15, 0, NULL, "[\"iword\", \"neg\"]" },
+		{ "request", "{}", "\xff\xfeSMB", 5, 0, NULL, "[\"high\", \"neg\"]" },
+		{ "connect", "{}", NULL, 0, 0, "[\"other\", \"mirai\"]",
+		    "[\"other\", \"mirai\", \"tag\", \"neg\"]" },
+		{ "request", "{\"path\":\"/x\"}", "B", 1, 0, NULL, "[\"neg\", \"or\"]" },
+		{ "request", "{}", "A", 1, 0, NULL, "[\"neg\", \"or\"]" },
+		{ "request", "{\"path\":\"/\"}", "GET /", 5, 2375, NULL,
+		    "[\"second\", \"icase\", \"ports\"]" },
+		{ "request", "{\"path\":\"/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+		    "GET /", 5, 0, NULL, "[\"second\", \"icase\", \"long\"]" },
+		{ "request", "{\"path\":\"/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+		    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbc\"}",
+		    "GET /", 5, 0, NULL, "[\"second\", \"icase\", \"longstart\"]" },
+		{ "request", "{\"path\":\"/y\"}", "GET /", 5, 0, NULL, "[\"second\", \"icase\"]" },
+	};
+	struct sigdb	*db;
+	struct evt	*ev;
+	json_t		*want;
+	char		 err[256], *a, *b;
+	size_t		 i;
+	int		 pass;
+
+	db = load_text(text, err, sizeof(err));
+	if (db == NULL)
+		fail_msg("%s", err);
+	/* The test is there: on anchored first conditions only. */
+	for (i = 0; i < db->n; i++)
+		assert_int_equal(db->recs[i].quick, strcmp(db->recs[i].pub.id, "chain") == 0 ||
+		    strcmp(db->recs[i].pub.id, "neg") != 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (pass = 0; pass < 2; pass++) {
+			ev = evt_new_text("s", "http", cases[i].kind, cases[i].fields,
+			    strlen(cases[i].fields));
+			if (cases[i].payload != NULL)
+				evt_set_payload(ev, cases[i].payload, cases[i].plen, cases[i].plen);
+			ev->src_port = cases[i].src_port;
+			ev->dst_port = 80;
+			if (cases[i].tags != NULL)
+				ev->tags = json_loads(cases[i].tags, 0, NULL);
+			db->no_prefilter = pass;	/* 1: every candidate, no quick test */
+			sigdb_classify(db, ev);
+			db->no_prefilter = 0;
+			want = json_loads(cases[i].want, 0, NULL);
+			if (ev->tags == NULL || !json_equal(ev->tags, want)) {
+				a = json_dumps(ev->tags, 0);
+				b = json_dumps(want, 0);
+				fail_msg("case %zu%s: tags %s, want %s", i, pass ? " (all)" : "",
+				    a ? a : "[]", b);
+			}
+			json_decref(want);
+			evt_free(ev);
+		}
+	}
+	sigdb_free(db);
+}
+
 /* The shipped signatures on requests from the field (one per family). */
 static void
 test_shipped_match(void **state)
@@ -420,6 +507,7 @@ main(void)
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_retag),
 		cmocka_unit_test(test_group_names),
+		cmocka_unit_test(test_quick),
 		cmocka_unit_test(test_shipped_match),
 		cmocka_unit_test(test_prefilter_equivalence),
 	};
