@@ -87,7 +87,8 @@ struct sig_ac {
 	uint16_t	*delta;		/* nstates x ncls transitions; NULL: no prefilter */
 	uint8_t		 cls[256];	/* byte -> class (case folded; 0: in no word) */
 	size_t		 ncls, nstates;
-	uint32_t	*outoff;	/* state s's patterns: out[outoff[s] .. outoff[s + 1]) */
+	uint32_t	 outfirst;	/* states from here on have patterns */
+	uint32_t	*outoff;	/* state outfirst + k's: out[outoff[k] .. outoff[k + 1]) */
 	uint32_t	*out;
 	struct {
 		uint32_t		 rec;

@@ -112,8 +112,11 @@ pf_build(struct sigdb *db)
 	struct sig_ac	*ac = &db->ac;
 	struct sig_rec	*r;
 	struct sig_cond	*c;
-	uint32_t	*fail, *queue, **own, *nown, s, t, u;
+	uint32_t	*fail, *queue, **own, *nown, *perm, s, t, u;
+	uint16_t	*delta;
 	size_t		 i, k, w, j, total = 1, nstates = 1, npat = 0, qh = 0, qt = 0, cls;
+	size_t		 n, nout;
+	int		 pass;
 	int		 rc = -1;
 
 	memset(ac->cls, 0, sizeof(ac->cls));
@@ -191,14 +194,38 @@ pf_build(struct sigdb *db)
 				ac->delta[s * ac->ncls + cls] = (uint16_t)u;
 		}
 	}
-	/* Outputs as one array: state s's patterns are out[outoff[s] .. outoff[s + 1]). */
-	ac->outoff = xcalloc(nstates + 1, sizeof(*ac->outoff));
+	/* Renumbered so that the states with patterns come last, from outfirst: the scan tells them
+	 * by number, without loading anything per byte but the transition. The root has none (no
+	 * word is empty) and stays 0. */
+	perm = xcalloc(nstates, sizeof(*perm));
+	for (n = 0, pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			ac->outfirst = (uint32_t)n;
+		for (s = 0; s < nstates; s++)
+			if ((nown[s] > 0) == pass)
+				perm[s] = (uint32_t)n++;
+	}
+	delta = xcalloc(nstates * ac->ncls, sizeof(*delta));
 	for (s = 0; s < nstates; s++)
-		ac->outoff[s + 1] = ac->outoff[s] + nown[s];
-	ac->out = xcalloc(ac->outoff[nstates] ? ac->outoff[nstates] : 1, sizeof(*ac->out));
+		for (cls = 0; cls < ac->ncls; cls++)
+			delta[perm[s] * ac->ncls + cls] =
+			    (uint16_t)perm[ac->delta[s * ac->ncls + cls]];
+	free(ac->delta);
+	ac->delta = delta;
+	/* Outputs as one array: state outfirst + k's are out[outoff[k] .. outoff[k + 1]). */
+	nout = nstates - ac->outfirst;
+	ac->outoff = xcalloc(nout + 1, sizeof(*ac->outoff));
 	for (s = 0; s < nstates; s++)
 		if (nown[s] > 0)
-			memcpy(ac->out + ac->outoff[s], own[s], nown[s] * sizeof(*ac->out));
+			ac->outoff[perm[s] - ac->outfirst + 1] = nown[s];
+	for (k = 0; k < nout; k++)
+		ac->outoff[k + 1] += ac->outoff[k];
+	ac->out = xcalloc(ac->outoff[nout] ? ac->outoff[nout] : 1, sizeof(*ac->out));
+	for (s = 0; s < nstates; s++)
+		if (nown[s] > 0)
+			memcpy(ac->out + ac->outoff[perm[s] - ac->outfirst], own[s],
+			    nown[s] * sizeof(*ac->out));
+	free(perm);
 	rc = 0;
 	for (s = 0; s < total; s++)
 		free(own[s]);
@@ -394,9 +421,9 @@ sig_prefilter_scan(struct sigdb *db, const struct sig_fref *field, const uint8_t
 		return;
 	for (i = 0; i < len; i++) {
 		s = ac->delta[s * ac->ncls + ac->cls[p[i]]];
-		if (ac->outoff[s] == ac->outoff[s + 1])
+		if (s < ac->outfirst)
 			continue;
-		for (o = ac->outoff[s]; o < ac->outoff[s + 1]; o++) {
+		for (o = ac->outoff[s - ac->outfirst]; o < ac->outoff[s - ac->outfirst + 1]; o++) {
 			pi = ac->out[o];
 			if (db->cand[ac->pats[pi].rec] == gen)
 				continue;

@@ -381,6 +381,49 @@ test_quick(void **state)
 	sigdb_free(db);
 }
 
+/* The automaton at its size limit and past it (no prefilter): the first and last words match. */
+static void
+test_prefilter_size(void **state)
+{
+	struct sigdb	*db;
+	struct evt	*ev;
+	char		*text, err[256], id[16], fields[64];
+	size_t		 len, size, nwords, w;
+	int		 big, n;
+
+	for (big = 0; big < 2; big++) {
+		nwords = big ? 3751 : 3749;	/* 16 bytes each: 59,984 or 60,016 */
+		size = nwords * 17 + (nwords / 64 + 1) * 128;
+		text = malloc(size);
+		assert_non_null(text);
+		for (len = 0, w = 0; w < nwords; w++) {
+			if (w % 64 == 0) {
+				snprintf(id, sizeof(id), "s%zu", w / 64);
+				len += (size_t)snprintf(text + len, size - len, "%s" HEAD("%s")
+				    "match path contains", w > 0 ? "\n" : "", id);
+			}
+			/* Words apart from their second byte: about 12 states each. */
+			len += (size_t)snprintf(text + len, size - len, " /%04zu-abcdefghij", w);
+		}
+		text[len++] = '\n';
+		db = sigdb_load_mem("t.sig", text, len, err, sizeof(err));
+		free(text);
+		if (db == NULL)
+			fail_msg("%s", err);
+		assert_true(big ? db->ac.delta == NULL : db->ac.nstates > 0x8000);
+		for (w = 0; w < nwords; w += nwords - 1) {
+			snprintf(fields, sizeof(fields), "{\"path\":\"/%04zu-abcdefghij\"}", w);
+			ev = http_event(fields, NULL);
+			n = sigdb_classify(db, ev);
+			snprintf(id, sizeof(id), "s%zu", w / 64);
+			if (n != 1 || !has_tag(ev, id))
+				fail_msg("%zu words: word %zu not %s", nwords, w, id);
+			evt_free(ev);
+		}
+		sigdb_free(db);
+	}
+}
+
 /* The shipped signatures on requests from the field (one per family). */
 static void
 test_shipped_match(void **state)
@@ -508,6 +551,7 @@ main(void)
 		cmocka_unit_test(test_retag),
 		cmocka_unit_test(test_group_names),
 		cmocka_unit_test(test_quick),
+		cmocka_unit_test(test_prefilter_size),
 		cmocka_unit_test(test_shipped_match),
 		cmocka_unit_test(test_prefilter_equivalence),
 	};
