@@ -55,6 +55,11 @@ struct sig_cond {
 	size_t		*wlen;
 	size_t		 nwords;
 	pcre2_code	*re;
+	/* A positive is, starts or istarts: a necessary test of a value's first byte and length,
+	 * cheaper than the words (sig_prefilter_build sets it on first conditions). */
+	int		 quick;
+	uint8_t		 lead[32];	/* bit b: a value starting with byte b may hold */
+	uint64_t	 lens;		/* bit n: a value of n bytes (63: or more) may hold */
 };
 
 struct sig_clause {
@@ -65,6 +70,7 @@ struct sig_clause {
 struct sig_rec {
 	struct sig	 pub;
 	int		 prefilter;	/* every alternative starts with a literal condition */
+	int		 quick;		/* every alternative's first condition is quick */
 	char		**protos;	/* empty: any */
 	size_t		 nprotos;
 	char		**kinds;	/* empty: any */
@@ -81,7 +87,8 @@ struct sig_ac {
 	uint16_t	*delta;		/* nstates x ncls transitions; NULL: no prefilter */
 	uint8_t		 cls[256];	/* byte -> class (case folded; 0: in no word) */
 	size_t		 ncls, nstates;
-	uint32_t	*outoff;	/* state s's patterns: out[outoff[s] .. outoff[s + 1]) */
+	uint32_t	 outfirst;	/* states from here on have patterns */
+	uint32_t	*outoff;	/* state outfirst + k's: out[outoff[k] .. outoff[k + 1]) */
 	uint32_t	*out;
 	struct {
 		uint32_t		 rec;
@@ -129,6 +136,8 @@ extern const uint8_t sig_lower[256];
 void	sig_prefilter_build(struct sigdb *db);
 void	sig_prefilter_free(struct sigdb *db);
 const struct sig_group *sig_group(struct sigdb *db, const char *proto, const char *kind);
+struct evt;
+const struct sig_group *sig_group_evt(struct sigdb *db, const struct evt *ev);
 void	sig_prefilter_scan(struct sigdb *db, const struct sig_fref *field, const uint8_t *p,
 	    size_t len, uint32_t gen);
 

@@ -442,12 +442,22 @@ sm_value(struct sig_view *v, const struct sig_fref *fr)
 	return sm_fixed(v, fr->f);
 }
 
+/* c's quick test (c->quick) of one value: 0 when c's operator cannot hold on it. */
 static int
-sm_cond(struct sig_view *v, const struct sig_cond *c, json_t *tags)
+sm_quick(const struct sig_cond *c, const uint8_t *p, size_t len)
+{
+	/* No word is empty: a length of 0 fails before p[0] is read. */
+	return (c->lens >> (len < 63 ? len : 63) & 1) && (c->lead[p[0] >> 3] >> (p[0] & 7) & 1);
+}
+
+/* Whether any of c's fields has a value c's operator holds on (quick: passes its quick test). */
+static int
+sm_any(struct sig_view *v, const struct sig_cond *c, json_t *tags, int quick)
 {
 	const struct sig_val	*sv;
+	const uint8_t		*p;
 	const char		*t;
-	size_t			 i, k;
+	size_t			 i, k, len;
 	int			 hit = 0;
 
 	for (i = 0; i < c->nfields && !hit; i++) {
@@ -455,14 +465,43 @@ sm_cond(struct sig_view *v, const struct sig_cond *c, json_t *tags)
 
 		if (fr->f == SF_TAGS) {
 			for (k = 0; k < json_array_size(tags) && !hit; k++)
-				if ((t = json_string_value(json_array_get(tags, k))) != NULL)
-					hit = sm_op(v->db, c, (const uint8_t *)t, strlen(t));
+				if ((t = json_string_value(json_array_get(tags, k))) != NULL) {
+					p = (const uint8_t *)t;
+					len = strlen(t);
+					hit = quick ? sm_quick(c, p, len) : sm_op(v->db, c, p, len);
+				}
 			continue;
 		}
-		if ((sv = sm_value(v, fr)) != NULL)
-			hit = sm_op(v->db, c, sm_ptr(v, sv), sv->len);
+		if ((sv = sm_value(v, fr)) != NULL) {
+			p = sm_ptr(v, sv);
+			hit = quick ? sm_quick(c, p, sv->len) : sm_op(v->db, c, p, sv->len);
+		}
 	}
+	return hit;
+}
+
+static int
+sm_cond(struct sig_view *v, const struct sig_cond *c, json_t *tags)
+{
+	int	 hit = sm_any(v, c, tags, 0);
+
 	return c->neg ? !hit : hit;
+}
+
+/* Whether r can match: not when every alternative's first condition fails its quick test.
+ * Rejects most of the candidates the literal prefilter cannot (payload starts ..., tags is ...)
+ * for the price of a byte compare. */
+static int
+sm_may(struct sig_view *v, const struct sig_rec *r, json_t *tags)
+{
+	size_t	 i;
+
+	if (!r->quick)
+		return 1;
+	for (i = 0; i < r->nclauses; i++)
+		if (sm_any(v, &r->clauses[i].conds[0], tags, 1))
+			return 1;
+	return 0;
 }
 
 /* Whether any alternative of r holds (proto and kind are checked by the group). */
@@ -523,18 +562,22 @@ sigdb_classify(struct sigdb *db, struct evt *ev)
 	struct sig_view		*v = db->view;
 	const struct sig_group	*g;
 	const struct sig_val	*sv;
+	const struct sig_rec	*r;
 	size_t			 i, k;
 	int			 nmatch = 0;
 
 	if (ev->tags != NULL)
 		sm_drop_own(db, ev->tags);
 	v->scratch.len = 0;
-	memset(v->fixed, 0, sizeof(v->fixed));
+	/* The other members are set with the state; a memset of them all (rep stos) showed in
+	 * profiles. */
+	for (i = 0; i < SF_NFIXED; i++)
+		v->fixed[i].state = 0;
 	v->keys_done = 0;
 	v->head_done = 0;
 	v->ev = ev;
 	v->db = db;
-	g = v->group = sig_group(db, ev->proto, ev->kind);
+	g = v->group = sig_group_evt(db, ev);
 	if (++db->gen == 0) {
 		memset(db->cand, 0, db->n * sizeof(*db->cand));
 		db->gen = 1;
@@ -553,11 +596,15 @@ sigdb_classify(struct sigdb *db, struct evt *ev)
 			qsort(db->hits, db->nhits, sizeof(*db->hits), sm_cmp_u32);
 		for (i = 0, k = 0; i < g->nalways || k < db->nhits;) {
 			if (k == db->nhits || (i < g->nalways && g->always[i] < db->hits[k]))
-				nmatch += sm_apply(v, &db->recs[g->always[i++]], ev);
+				r = &db->recs[g->always[i++]];
 			else if (g->member[db->hits[k]])
-				nmatch += sm_apply(v, &db->recs[db->hits[k++]], ev);
-			else
+				r = &db->recs[db->hits[k++]];
+			else {
 				k++;	/* another (proto, kind)'s signature */
+				continue;
+			}
+			if (sm_may(v, r, ev->tags))
+				nmatch += sm_apply(v, r, ev);
 		}
 	}
 	if (v->scratch.cap > 64 * 1024)

@@ -3,12 +3,15 @@
  * of every signature's first condition, so one pass over each event value finds the few
  * signatures that can match; only those run their conditions. A signature whose first condition
  * has no literal (a regex, a negation, a port) is always a candidate. Also the per (proto, kind)
- * candidate lists, so a connect or close event never looks at the HTTP request signatures.
+ * candidate lists, so a connect or close event never looks at the HTTP request signatures, and
+ * the quick test of anchored first conditions (is, starts, istarts: first byte and length) that
+ * the matcher runs before a candidate's conditions.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyze/sig_impl.h"
+#include "core/evt.h"
 #include "core/xmalloc.h"
 
 #define AC_ROOT		0
@@ -53,6 +56,33 @@ pf_literal_cond(const struct sig_cond *c)
 	return 1;
 }
 
+/* The quick test of an anchored condition: which first bytes and lengths its words allow. */
+static int
+pf_quick_cond(struct sig_cond *c)
+{
+	size_t	 i, n;
+	int	 b;
+
+	c->quick = 0;
+	if (c->neg || (c->op != SO_IS && c->op != SO_STARTS && c->op != SO_ISTARTS))
+		return 0;
+	memset(c->lead, 0, sizeof(c->lead));
+	c->lens = 0;
+	for (i = 0; i < c->nwords; i++) {
+		if (c->wlen[i] == 0)
+			return 0;
+		n = c->wlen[i] < 63 ? c->wlen[i] : 63;
+		c->lens |= c->op == SO_IS ? (uint64_t)1 << n : ~(uint64_t)0 << n;
+		/* As sm_op compares: istarts folds the value's byte, not the word's. */
+		for (b = 0; b < 256; b++)
+			if (c->op == SO_ISTARTS ? sig_lower[b] == (uint8_t)c->words[i][0] :
+			    b == (uint8_t)c->words[i][0])
+				c->lead[b >> 3] |= (uint8_t)(1 << (b & 7));
+	}
+	c->quick = c->nwords > 0;
+	return c->quick;
+}
+
 static void
 pf_mark_recs(struct sigdb *db)
 {
@@ -61,10 +91,17 @@ pf_mark_recs(struct sigdb *db)
 
 	for (i = 0; i < db->n; i++) {
 		r = &db->recs[i];
-		r->prefilter = r->nclauses > 0;
-		for (k = 0; k < r->nclauses; k++)
-			if (r->clauses[k].nconds == 0 || !pf_literal_cond(&r->clauses[k].conds[0]))
+		r->prefilter = r->quick = r->nclauses > 0;
+		for (k = 0; k < r->nclauses; k++) {
+			if (r->clauses[k].nconds == 0) {
+				r->prefilter = r->quick = 0;
+				continue;
+			}
+			if (!pf_literal_cond(&r->clauses[k].conds[0]))
 				r->prefilter = 0;
+			if (!pf_quick_cond(&r->clauses[k].conds[0]))
+				r->quick = 0;
+		}
 	}
 }
 
@@ -75,8 +112,11 @@ pf_build(struct sigdb *db)
 	struct sig_ac	*ac = &db->ac;
 	struct sig_rec	*r;
 	struct sig_cond	*c;
-	uint32_t	*fail, *queue, **own, *nown, s, t, u;
+	uint32_t	*fail, *queue, **own, *nown, *perm, s, t, u;
+	uint16_t	*delta;
 	size_t		 i, k, w, j, total = 1, nstates = 1, npat = 0, qh = 0, qt = 0, cls;
+	size_t		 n, nout;
+	int		 pass;
 	int		 rc = -1;
 
 	memset(ac->cls, 0, sizeof(ac->cls));
@@ -154,14 +194,38 @@ pf_build(struct sigdb *db)
 				ac->delta[s * ac->ncls + cls] = (uint16_t)u;
 		}
 	}
-	/* Outputs as one array: state s's patterns are out[outoff[s] .. outoff[s + 1]). */
-	ac->outoff = xcalloc(nstates + 1, sizeof(*ac->outoff));
+	/* Renumbered so that the states with patterns come last, from outfirst: the scan tells them
+	 * by number, without loading anything per byte but the transition. The root has none (no
+	 * word is empty) and stays 0. */
+	perm = xcalloc(nstates, sizeof(*perm));
+	for (n = 0, pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			ac->outfirst = (uint32_t)n;
+		for (s = 0; s < nstates; s++)
+			if ((nown[s] > 0) == pass)
+				perm[s] = (uint32_t)n++;
+	}
+	delta = xcalloc(nstates * ac->ncls, sizeof(*delta));
 	for (s = 0; s < nstates; s++)
-		ac->outoff[s + 1] = ac->outoff[s] + nown[s];
-	ac->out = xcalloc(ac->outoff[nstates] ? ac->outoff[nstates] : 1, sizeof(*ac->out));
+		for (cls = 0; cls < ac->ncls; cls++)
+			delta[perm[s] * ac->ncls + cls] =
+			    (uint16_t)perm[ac->delta[s * ac->ncls + cls]];
+	free(ac->delta);
+	ac->delta = delta;
+	/* Outputs as one array: state outfirst + k's are out[outoff[k] .. outoff[k + 1]). */
+	nout = nstates - ac->outfirst;
+	ac->outoff = xcalloc(nout + 1, sizeof(*ac->outoff));
 	for (s = 0; s < nstates; s++)
 		if (nown[s] > 0)
-			memcpy(ac->out + ac->outoff[s], own[s], nown[s] * sizeof(*ac->out));
+			ac->outoff[perm[s] - ac->outfirst + 1] = nown[s];
+	for (k = 0; k < nout; k++)
+		ac->outoff[k + 1] += ac->outoff[k];
+	ac->out = xcalloc(ac->outoff[nout] ? ac->outoff[nout] : 1, sizeof(*ac->out));
+	for (s = 0; s < nstates; s++)
+		if (nown[s] > 0)
+			memcpy(ac->out + ac->outoff[perm[s] - ac->outfirst], own[s],
+			    nown[s] * sizeof(*ac->out));
+	free(perm);
 	rc = 0;
 	for (s = 0; s < total; s++)
 		free(own[s]);
@@ -276,7 +340,13 @@ sig_group(struct sigdb *db, const char *proto, const char *kind)
 	for (i = 0; i < db->ngroups; i++)
 		if (strcmp(db->groups[i].proto, proto) == 0 && strcmp(db->groups[i].kind, kind) == 0)
 			return &db->groups[i];
-	g = db->ngroups < SIG_MAX_GROUPS ? &db->groups[db->ngroups++] : &db->spare;
+	/* A name too long for the group's copy would be found by sig_group_evt under its prefix:
+	 * such a group is built each time, never kept. */
+	if (db->ngroups < SIG_MAX_GROUPS && strlen(proto) < sizeof(g->proto) &&
+	    strlen(kind) < sizeof(g->kind))
+		g = &db->groups[db->ngroups++];
+	else
+		g = &db->spare;
 	if (g == &db->spare) {
 		free(g->always);
 		free(g->member);
@@ -317,6 +387,25 @@ sig_group(struct sigdb *db, const char *proto, const char *kind)
 	return g;
 }
 
+_Static_assert(sizeof(((struct sig_group *)0)->proto) == sizeof(((struct evt *)0)->proto) &&
+    sizeof(((struct sig_group *)0)->kind) == sizeof(((struct evt *)0)->kind),
+    "sig_group_evt compares the names whole");
+
+/* sig_group of an event, without strcmp: a group's names and an event's (evt_make) are padded
+ * with NULs to the same sizes, so equal arrays are equal names. An unpadded name is not found
+ * here but by sig_group. */
+const struct sig_group *
+sig_group_evt(struct sigdb *db, const struct evt *ev)
+{
+	size_t	 i;
+
+	for (i = 0; i < db->ngroups; i++)
+		if (memcmp(db->groups[i].proto, ev->proto, sizeof(ev->proto)) == 0 &&
+		    memcmp(db->groups[i].kind, ev->kind, sizeof(ev->kind)) == 0)
+			return &db->groups[i];
+	return sig_group(db, ev->proto, ev->kind);
+}
+
 /* Runs the automaton over one value: marks (gen) the signatures whose first condition's word
  * occurs in it and whose condition names this field. */
 void
@@ -332,9 +421,9 @@ sig_prefilter_scan(struct sigdb *db, const struct sig_fref *field, const uint8_t
 		return;
 	for (i = 0; i < len; i++) {
 		s = ac->delta[s * ac->ncls + ac->cls[p[i]]];
-		if (ac->outoff[s] == ac->outoff[s + 1])
+		if (s < ac->outfirst)
 			continue;
-		for (o = ac->outoff[s]; o < ac->outoff[s + 1]; o++) {
+		for (o = ac->outoff[s - ac->outfirst]; o < ac->outoff[s - ac->outfirst + 1]; o++) {
 			pi = ac->out[o];
 			if (db->cand[ac->pats[pi].rec] == gen)
 				continue;

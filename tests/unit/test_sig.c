@@ -260,6 +260,170 @@ test_retag(void **state)
 	sigdb_free(db);
 }
 
+/* An event finds its (proto, kind) group whatever follows the NUL of its names, and never a group
+ * built for a longer name than its array holds. */
+static void
+test_group_names(void **state)
+{
+	static const char text[] = HEAD("req") "kind request\nmatch path is /a\n"
+	    HEAD("long") "proto abcdefghijklmnopq\n";
+	struct sigdb	*db;
+	struct evt	*ev;
+	char		 err[256];
+	int		 i;
+
+	db = load_text(text, err, sizeof(err));
+	if (db == NULL)
+		fail_msg("%s", err);
+	for (i = 0; i < 2; i++) {
+		ev = http_event("{\"path\":\"/a\"}", NULL);
+		if (i == 1) {	/* not padded: found by name, not by the whole array */
+			memset(ev->proto + 5, 'x', sizeof(ev->proto) - 6);
+			memset(ev->kind + 8, 'y', sizeof(ev->kind) - 9);
+		}
+		assert_int_equal(sigdb_classify(db, ev), 1);
+		assert_true(has_tag(ev, "req"));
+		evt_free(ev);
+	}
+	/* Looked up by its full name first; the event's copy is cut to 15 bytes. */
+	assert_int_equal(sigdb_reads_client(db, "abcdefghijklmnopq", "request"), 0);
+	ev = evt_new_text("s", "abcdefghijklmnopq", "request", "{}", 2);
+	assert_string_equal(ev->proto, "abcdefghijklmno");
+	assert_int_equal(sigdb_classify(db, ev), 0);
+	evt_free(ev);
+	sigdb_free(db);
+}
+
+/* The quick test before a candidate's conditions rejects only what cannot match: every case's
+ * tags are those of the full evaluation, and each signature here matches at least one case. */
+static void
+test_quick(void **state)
+{
+	static const char text[] =
+	    HEAD("nul") "match payload starts \\x00\n"
+	    HEAD("second") "match payload starts GET POST\n"
+	    HEAD("icase") "match payload istarts get\n"
+	    HEAD("iword") "match payload istarts HEAD\n"
+	    HEAD("high") "match payload starts \\xff\\xfe\n"
+	    HEAD("tag") "kind connect\nmatch tags is mirai\n"
+	    HEAD("chain") "match tags is nul\n"
+	    HEAD("neg") "match payload !starts GET POST HEAD\n"
+	    HEAD("or") "match payload starts A\nor\nmatch path is /x\n"
+	    HEAD("ports") "match dst_port|src_port is 2375\n"
+	    HEAD("long") "match path is /aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+	    HEAD("longstart") "match path starts /bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+	    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n";
+	static const struct {
+		const char	*kind, *fields, *payload;
+		size_t		 plen;
+		uint16_t	 src_port;
+		const char	*tags, *want;
+	} cases[] = {
+		{ "request", "{}", "\0\0\0\x45\xffSMB", 9, 0, NULL,
+		    "[\"nul\", \"chain\", \"neg\"]" },
+		{ "request", "{}", "POST / HTTP/1.1", 15, 0, NULL, "[\"second\"]" },
+		{ "request", "{}", "GeT / HTTP/1.1", 14, 0, NULL, "[\"icase\", \"neg\"]" },
+		{ "request", "{}", "head / HTTP/1.1", 15, 0, NULL, "[\"iword\", \"neg\"]" },
+		{ "request", "{}", "\xff\xfeSMB", 5, 0, NULL, "[\"high\", \"neg\"]" },
+		{ "connect", "{}", NULL, 0, 0, "[\"other\", \"mirai\"]",
+		    "[\"other\", \"mirai\", \"tag\", \"neg\"]" },
+		{ "request", "{\"path\":\"/x\"}", "B", 1, 0, NULL, "[\"neg\", \"or\"]" },
+		{ "request", "{}", "A", 1, 0, NULL, "[\"neg\", \"or\"]" },
+		{ "request", "{\"path\":\"/\"}", "GET /", 5, 2375, NULL,
+		    "[\"second\", \"icase\", \"ports\"]" },
+		{ "request", "{\"path\":\"/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
+		    "GET /", 5, 0, NULL, "[\"second\", \"icase\", \"long\"]" },
+		{ "request", "{\"path\":\"/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+		    "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbc\"}",
+		    "GET /", 5, 0, NULL, "[\"second\", \"icase\", \"longstart\"]" },
+		{ "request", "{\"path\":\"/y\"}", "GET /", 5, 0, NULL, "[\"second\", \"icase\"]" },
+	};
+	struct sigdb	*db;
+	struct evt	*ev;
+	json_t		*want;
+	char		 err[256], *a, *b;
+	size_t		 i;
+	int		 pass;
+
+	db = load_text(text, err, sizeof(err));
+	if (db == NULL)
+		fail_msg("%s", err);
+	/* The test is there: on anchored first conditions only. */
+	for (i = 0; i < db->n; i++)
+		assert_int_equal(db->recs[i].quick, strcmp(db->recs[i].pub.id, "chain") == 0 ||
+		    strcmp(db->recs[i].pub.id, "neg") != 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (pass = 0; pass < 2; pass++) {
+			ev = evt_new_text("s", "http", cases[i].kind, cases[i].fields,
+			    strlen(cases[i].fields));
+			if (cases[i].payload != NULL)
+				evt_set_payload(ev, cases[i].payload, cases[i].plen, cases[i].plen);
+			ev->src_port = cases[i].src_port;
+			ev->dst_port = 80;
+			if (cases[i].tags != NULL)
+				ev->tags = json_loads(cases[i].tags, 0, NULL);
+			db->no_prefilter = pass;	/* 1: every candidate, no quick test */
+			sigdb_classify(db, ev);
+			db->no_prefilter = 0;
+			want = json_loads(cases[i].want, 0, NULL);
+			if (ev->tags == NULL || !json_equal(ev->tags, want)) {
+				a = json_dumps(ev->tags, 0);
+				b = json_dumps(want, 0);
+				fail_msg("case %zu%s: tags %s, want %s", i, pass ? " (all)" : "",
+				    a ? a : "[]", b);
+			}
+			json_decref(want);
+			evt_free(ev);
+		}
+	}
+	sigdb_free(db);
+}
+
+/* The automaton at its size limit and past it (no prefilter): the first and last words match. */
+static void
+test_prefilter_size(void **state)
+{
+	struct sigdb	*db;
+	struct evt	*ev;
+	char		*text, err[256], id[16], fields[64];
+	size_t		 len, size, nwords, w;
+	int		 big, n;
+
+	for (big = 0; big < 2; big++) {
+		nwords = big ? 3751 : 3749;	/* 16 bytes each: 59,984 or 60,016 */
+		size = nwords * 17 + (nwords / 64 + 1) * 128;
+		text = malloc(size);
+		assert_non_null(text);
+		for (len = 0, w = 0; w < nwords; w++) {
+			if (w % 64 == 0) {
+				snprintf(id, sizeof(id), "s%zu", w / 64);
+				len += (size_t)snprintf(text + len, size - len, "%s" HEAD("%s")
+				    "match path contains", w > 0 ? "\n" : "", id);
+			}
+			/* Words apart from their second byte: about 12 states each. */
+			len += (size_t)snprintf(text + len, size - len, " /%04zu-abcdefghij", w);
+		}
+		text[len++] = '\n';
+		db = sigdb_load_mem("t.sig", text, len, err, sizeof(err));
+		free(text);
+		if (db == NULL)
+			fail_msg("%s", err);
+		assert_true(big ? db->ac.delta == NULL : db->ac.nstates > 0x8000);
+		for (w = 0; w < nwords; w += nwords - 1) {
+			snprintf(fields, sizeof(fields), "{\"path\":\"/%04zu-abcdefghij\"}", w);
+			ev = http_event(fields, NULL);
+			n = sigdb_classify(db, ev);
+			snprintf(id, sizeof(id), "s%zu", w / 64);
+			if (n != 1 || !has_tag(ev, id))
+				fail_msg("%zu words: word %zu not %s", nwords, w, id);
+			evt_free(ev);
+		}
+		sigdb_free(db);
+	}
+}
+
 /* The shipped signatures on requests from the field (one per family). */
 static void
 test_shipped_match(void **state)
@@ -385,6 +549,9 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_retag),
+		cmocka_unit_test(test_group_names),
+		cmocka_unit_test(test_quick),
+		cmocka_unit_test(test_prefilter_size),
 		cmocka_unit_test(test_shipped_match),
 		cmocka_unit_test(test_prefilter_equivalence),
 	};
