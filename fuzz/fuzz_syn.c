@@ -1,17 +1,84 @@
 /*
  * fuzz_syn.c - libFuzzer target: the SYN decoder never reads outside its input, is deterministic,
  * writes bounded, NUL-terminated layout and signature texts, and every signature it writes is
- * one the database's pattern matcher parses and matches against itself.
+ * one the database's pattern matcher parses and matches against itself; the connect event's
+ * fields through the cache (kept across inputs, so earlier ones' shapes hit) are the uncached
+ * text byte for byte.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "core/buf.h"
+#include "core/jsonw.h"
 #include "fp/fpdb.h"
 #include "fp/syn.h"
+#include "fp/synevt.h"
 
 #include "fuzz_check.h"
+
+/* Names for a few shapes, one of them longer than a cache slot keeps. */
+static const char fuzz_db[] =
+    "syn *:64:0:*:*,*:*:* Linux os\n"
+    "syn *:128:0:*:*,*:*:* \"Windows \xc3\xa9\" os\n"
+    "syn 6:255:*:*:*,*:*:* \""
+    "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+    "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+    "\" "
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+    "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+    "\n";
+
+/* The fields text fn writes for copy[0..size) into b, and its tags as text (malloc'd or NULL). */
+static char *
+fuzz_fields(json_t *(*fn)(void *, const uint8_t *, size_t, struct jsonw *), void *arg,
+    const uint8_t *copy, size_t size, struct buf *b)
+{
+	struct jsonw	 w;
+	json_t		*t;
+	char		*d;
+
+	b->len = 0;
+	jsonw_init(&w, b);
+	jsonw_object_begin(&w);
+	t = fn(arg, copy, size, &w);
+	jsonw_object_end(&w);
+	CHECK(jsonw_done(&w) == 0);
+	d = t != NULL ? json_dumps(t, JSON_COMPACT) : NULL;
+	json_decref(t);
+	return d;
+}
+
+static void
+fuzz_cache(const uint8_t *copy, size_t size)
+{
+	static struct fpdb		*db;
+	static struct fp_syn_cache	*cache;
+	static struct buf		 a, b;
+	char				 err[256], *ta, *tb;
+	int				 k;
+
+	if (cache == NULL) {
+		db = fpdb_new();
+		CHECK(fpdb_load_text(db, "fuzz", fuzz_db, sizeof(fuzz_db) - 1, err,
+		    sizeof(err)) == 0);
+		cache = fp_syn_cache_new(db);
+		buf_init(&a, 65536);
+		buf_init(&b, 65536);
+	}
+	ta = fuzz_fields(fp_syn_fields, db, copy, size, &a);
+	for (k = 0; k < 2; k++) {
+		tb = fuzz_fields(fp_syn_fields_cached, cache, copy, size, &b);
+		CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+		CHECK((ta == NULL && tb == NULL) || (ta != NULL && tb != NULL &&
+		    strcmp(ta, tb) == 0));
+		free(tb);
+	}
+	free(ta);
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -48,6 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strlen(sig) < 256)
 			CHECK(fpdb_syn_match(sig, sig) == 1);
 	}
+	fuzz_cache(copy, size);
 	free(copy);
 	return 0;
 }

@@ -40,6 +40,7 @@ struct run_ctx {
 	struct services		 services;
 	struct config		*cfg;
 	struct fpdb		*fpdb;
+	struct fp_syn_cache	*syn_cache;	/* the loop thread's (session_new) */
 };
 
 static int64_t
@@ -274,8 +275,9 @@ cmd_run(int argc, char **argv)
 		log_warn("%s", warn);
 	session_env.fpdb = rc.fpdb;
 	if (config_bool(rc.cfg, "fingerprints", "syn")) {
-		session_env.syn_fields = fp_syn_fields;
-		session_env.syn_arg = rc.fpdb;
+		rc.syn_cache = fp_syn_cache_new(rc.fpdb);
+		session_env.syn_fields = fp_syn_fields_cached;
+		session_env.syn_arg = rc.syn_cache;
 	}
 	run_raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
@@ -310,7 +312,9 @@ out:
 	}
 	services_fini(&rc.services);
 	session_env.syn_fields = NULL;
+	session_env.syn_arg = NULL;
 	session_env.fpdb = NULL;
+	fp_syn_cache_free(rc.syn_cache);
 	fpdb_free(rc.fpdb);
 	if (rc.base != NULL)
 		event_base_free(rc.base);

@@ -219,17 +219,18 @@ jsonw_str(struct jsonw *w, const char *s)
 	jsonw_bytes(w, s, strlen(s));
 }
 
-/* A scalar's text (at most 24 bytes) as a value. */
-static void
-jw_scalar(struct jsonw *w, const char *t, size_t n)
+void
+jsonw_raw(struct jsonw *w, const char *text, size_t n)
 {
 	uint8_t	*o;
 
-	if ((o = jw_room(w, n + 1)) == NULL)
+	if (n == SIZE_MAX || (o = jw_room(w, n + 1)) == NULL) {
+		w->err = 1;
 		return;
+	}
 	if (w->comma)
 		*o++ = ',';
-	memcpy(o, t, n);
+	memcpy(o, text, n);
 	jw_done(w, o + n);
 	w->comma = 1;
 }
@@ -239,16 +240,16 @@ jsonw_int(struct jsonw *w, int64_t v)
 {
 	char	 tmp[24];
 
-	jw_scalar(w, tmp, fmt_int(tmp, v));
+	jsonw_raw(w, tmp, fmt_int(tmp, v));
 }
 
 void
 jsonw_bool(struct jsonw *w, int v)
 {
 	if (v)
-		jw_scalar(w, "true", 4);
+		jsonw_raw(w, "true", 4);
 	else
-		jw_scalar(w, "false", 5);
+		jsonw_raw(w, "false", 5);
 }
 
 int

@@ -40,6 +40,11 @@ void	jsonw_bytes(struct jsonw *w, const void *p, size_t len);
 /* jsonw_bytes of a C string. */
 void	jsonw_str(struct jsonw *w, const char *s);
 void	jsonw_int(struct jsonw *w, int64_t v);
+/*
+ * Appends text[0..n) as it is, after a ',' when a value came before: one or more values or
+ * members a jsonw wrote before (its bytes, without the ',' that led them).
+ */
+void	jsonw_raw(struct jsonw *w, const char *text, size_t n);
 void	jsonw_bool(struct jsonw *w, int v);
 /* 0 when the whole text fit, -1 when b's maximum cut it (the text is then not valid JSON). */
 int	jsonw_done(const struct jsonw *w);

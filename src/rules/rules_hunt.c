@@ -15,7 +15,10 @@
 
 enum kwkind { K_URL, K_BARE, K_TFTP, K_FTPGET };
 
-/* A command keyword (matched case-insensitively as a whole word) and the tool it stands for. */
+/*
+ * A command keyword (matched case-insensitively as a whole word) and the tool it stands for.
+ * Each starts with two letters: kw_next looks for those pairs.
+ */
 struct kw {
 	const char	*word;
 	const char	*tool;
@@ -277,9 +280,15 @@ scheme_len(const uint8_t *s, size_t n, size_t i)
 
 #define KW_COUNT	(sizeof(keywords) / sizeof(keywords[0]))
 
-/* keywords by lower-cased first byte, each list ending in -1, and their lengths: built once. */
+/*
+ * keywords by lower-cased first byte, each list ending in -1, and their lengths. kw_follow: by
+ * first byte (either case), the letters any keyword has second, as kw_letter bits (either case;
+ * every keyword's second byte is a letter). Built once.
+ */
 static signed char	 kw_by_first[256][KW_COUNT + 1];
 static size_t		 kw_len[KW_COUNT];
+static uint32_t		 kw_follow[256];
+static uint32_t		 kw_letter[256];
 static pthread_once_t	 kw_once = PTHREAD_ONCE_INIT;
 
 static void
@@ -288,14 +297,46 @@ kw_index(void)
 	size_t	 k, c, n[256] = { 0 };
 
 	memset(kw_by_first, -1, sizeof(kw_by_first));
+	for (c = 0; c < 256; c++)
+		if (is_alpha((uint8_t)c))
+			kw_letter[c] = 1u << (lower((uint8_t)c) - 'a');
 	for (k = 0; k < KW_COUNT; k++) {
 		c = lower((uint8_t)keywords[k].word[0]);
 		kw_by_first[c][n[c]++] = (signed char)k;
 		kw_len[k] = strlen(keywords[k].word);
+		kw_follow[c] |= kw_letter[(uint8_t)keywords[k].word[1]];
+		kw_follow[c - 'a' + 'A'] = kw_follow[c];
 	}
 }
 
-/* The keyword that starts at s[i] as a whole word, or NULL: this runs at every word. */
+/* Whether s[i], s[i + 1] (i + 1 < n) are the first two letters of a keyword, in any case. */
+static int
+kw_pair(const uint8_t *s, size_t i)
+{
+	return (kw_follow[s[i]] & kw_letter[s[i + 1]]) != 0;
+}
+
+/*
+ * The first place at or after i where a keyword may start as a word, or n. Most words of a
+ * request ("GET", "Host", "Connection") share no first two letters with any keyword, and
+ * between commands nothing else counts: this skips them at a few instructions a byte.
+ */
+static size_t
+kw_next(const uint8_t *s, size_t n, size_t i)
+{
+	uint32_t	 follow;
+
+	if (i + 1 >= n)
+		return n;
+	for (follow = kw_follow[s[i]]; i + 1 < n; i++) {
+		if ((follow & kw_letter[s[i + 1]]) != 0 && left_ok(s, i))
+			return i;
+		follow = kw_follow[s[i + 1]];
+	}
+	return n;
+}
+
+/* The keyword that starts at s[i] as a whole word, or NULL (runs at each word of a command). */
 static const struct kw *
 keyword_at(const uint8_t *s, size_t n, size_t i)
 {
@@ -304,6 +345,8 @@ keyword_at(const uint8_t *s, size_t n, size_t i)
 	size_t			 j, len;
 
 	/* kw_index ran: rules_hunt calls pthread_once before any scan. */
+	if (n - i < 2 || !kw_pair(s, i))
+		return NULL;
 	for (cand = kw_by_first[lower(s[i])]; *cand >= 0; cand++) {
 		k = &keywords[*cand];
 		len = kw_len[*cand];
@@ -612,6 +655,12 @@ hunt_scan(struct hunt *h)
 	struct ubuf	 u;
 
 	while (i < n && h->count < HUNT_MAX_URLS) {
+		/*
+		 * Outside a command, with no "scheme://" to step over, only a keyword matters (the
+		 * loop below would look at every word and find none before it).
+		 */
+		if (tool == NULL && !h->has_sep && (i = kw_next(s, n, i)) >= n)
+			break;
 		if (seg_stop(s[i])) {
 			tool = NULL;
 			i++;
@@ -714,23 +763,24 @@ has_scheme_sep(const uint8_t *s, size_t n)
 }
 
 /*
- * Hunting; see rules.h. The text is percent-decoded once ('+' stays '+', as WOWHoneypot does;
- * a '+' is read as a space only where it separates command arguments). url points to a
- * NUL-terminated copy that is valid during the callback only. At most 64 URLs of at most 2048
- * bytes are reported per call.
+ * The text percent-decoded once ('+' stays '+', as WOWHoneypot does; a '+' is read as a space
+ * only where it separates command arguments) into *n bytes: text itself when it holds no '%'
+ * (most requests: no copy), else a copy in *copy for the caller to free. NULL when out of memory.
  */
-size_t
-rules_hunt(const struct rules *r, const uint8_t *text, size_t len, rules_hunt_cb cb, void *arg)
+static const uint8_t *
+hunt_decode(const uint8_t *text, size_t len, uint8_t **copy, size_t *n)
 {
-	struct hunt	 h;
 	const uint8_t	*pc;
 	uint8_t		*d;
 	size_t		 i, j;
 	int		 hi, lo;
 
-	if (text == NULL || len == 0 || cb == NULL || (d = malloc(len)) == NULL)
-		return 0;
-	pthread_once(&kw_once, kw_index);
+	*copy = NULL;
+	*n = len;
+	if (memchr(text, '%', len) == NULL)
+		return text;
+	if ((d = *copy = malloc(len)) == NULL)
+		return NULL;
 	/* Runs without '%' are copied whole. */
 	for (i = j = 0; i < len; i++) {
 		if ((pc = memchr(text + i, '%', len - i)) == NULL) {
@@ -748,17 +798,34 @@ rules_hunt(const struct rules *r, const uint8_t *text, size_t len, rules_hunt_cb
 		} else
 			d[j++] = text[i];
 	}
+	*n = j;
+	return d;
+}
+
+/*
+ * Hunting; see rules.h. url points to a NUL-terminated copy that is valid during the callback
+ * only. At most 64 URLs of at most 2048 bytes are reported per call.
+ */
+size_t
+rules_hunt(const struct rules *r, const uint8_t *text, size_t len, rules_hunt_cb cb, void *arg)
+{
+	struct hunt	 h;
+	uint8_t		*copy;
+
+	if (text == NULL || len == 0 || cb == NULL)
+		return 0;
+	pthread_once(&kw_once, kw_index);
 	memset(&h, 0, sizeof(h));
-	h.s = d;
-	h.n = j;
+	if ((h.s = hunt_decode(text, len, &copy, &h.n)) == NULL)
+		return 0;
 	h.cb = cb;
 	h.arg = arg;
-	h.has_sep = has_scheme_sep(d, j);
+	h.has_sep = has_scheme_sep(h.s, h.n);
 	hunt_scan(&h);
 	/* huntrules.txt can only ever report "scheme://" URLs: no "://", nothing to run. */
 	if (h.has_sep)
 		hunt_rules(&h, r);
 	free(h.arena);
-	free(d);
+	free(copy);
 	return h.count;
 }

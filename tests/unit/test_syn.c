@@ -1,4 +1,7 @@
-/* test_syn.c - unit tests for the SYN decoder: kernels' and tools' SYNs, IPv6, malformed input. */
+/*
+ * test_syn.c - unit tests for the SYN decoder: kernels' and tools' SYNs, IPv6, malformed input;
+ * the connect event's fields, and the same text through the cache.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -295,6 +298,163 @@ test_event_fields(void **state)
 	fpdb_free(db);
 }
 
+/*
+ * A SYN from a few kernels' and tools' shapes (TTL, DF, window, options), with IP ID, sequence
+ * (Mirai's mark or not) and timestamps that differ between SYNs of one shape; one in five over
+ * IPv6, one in seven with a byte changed anywhere (undecodable ones too).
+ */
+static size_t
+mk_varied(uint8_t *p, uint64_t *x)
+{
+	static const struct {
+		uint8_t	 b[40];
+		size_t	 len;
+		size_t	 ts;	/* offset of the timestamp option's value, or 0 */
+		size_t	 ws;	/* offset of the window scale, or 0 */
+	} opts[] = {
+		{ { 0 }, 0, 0, 0 },
+		{ { 2, 4, 0xff, 0xd7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7 }, 20, 8,
+		    19 },
+		{ { 2, 4, 5, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2 }, 12, 0, 7 },
+		{ { 2, 4, 5, 0xb4 }, 4, 0, 0 },
+		{ { 2, 4, 5, 0xb4, 1, 3, 3, 6, 1, 1, 8, 10, 0, 0, 0, 9, 0, 0, 0, 0, 4, 2, 0, 0 },
+		    24, 12, 7 },
+		{ { 2, 4, 5, 0xb4, 0, 0, 7, 0 }, 8, 0, 0 },	/* opt+ */
+		{ { 2, 4, 5, 0xb4, 0, 0, 0, 0 }, 8, 0, 0 },	/* eol+3 */
+		{ { 2, 4, 5, 0xb4, 0, 0, 0, 0, 0, 0, 0, 0 }, 12, 0, 0 },	/* eol+7 */
+		{ { 2, 3, 5, 0xb4 }, 4, 0, 0 },			/* bad length */
+		{ { 99, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+		    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 }, 40, 0, 0 },
+	};
+	static const uint16_t	 wins[] = { 65495, 64240, 1024, 65535, 29200, 8192, 512 };
+	static const int	 ttls[] = { 64, 128, 255, 32, 1 };
+	uint8_t			 tcp[60];
+	uint64_t		 r;
+	size_t			 n, o, h6;
+	int			 ttl;
+
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	r = *x;
+	o = (r >> 8) % (sizeof(opts) / sizeof(opts[0]));
+	ttl = ttls[(r >> 16) % 5];
+	n = mk4(p, ttl, (r >> 20) & 1, (r >> 21) & 1 ? (uint16_t)(r >> 24) : 0,
+	    (r >> 22) & 3 ? (uint32_t)(r >> 32) : 0xc000020a, 23, wins[(r >> 40) % 7],
+	    opts[o].b, opts[o].len);
+	if (opts[o].ts != 0)
+		p[40 + opts[o].ts + 3] = (uint8_t)(r >> 50);
+	if (opts[o].ws != 0)
+		p[40 + opts[o].ws] = (uint8_t)(6 + (r >> 58) % 4 * 3);	/* 15: exws */
+	if ((r >> 44) % 5 == 0) {
+		/* The same TCP header behind IPv6, and 8 bytes of hop-by-hop options or not. */
+		h6 = (r >> 46) & 1 ? 48 : 40;
+		memcpy(tcp, p + 20, n - 20);
+		memset(p, 0, h6);
+		p[0] = 0x60;
+		p[3] = (uint8_t)(r >> 45) & 1;	/* a flow label or not */
+		p[6] = h6 == 48 ? 0 : 6;
+		p[7] = (uint8_t)ttl;
+		p[40] = 6;
+		memcpy(p + h6, tcp, n - 20);
+		n += h6 - 20;
+	}
+	if ((r >> 47) % 7 == 0)
+		p[(r >> 53) % n] ^= (uint8_t)(r >> 56 | 1);
+	return n;
+}
+
+/* The fields text of one SYN (after a member of the caller's when pre) and its tags as text. */
+static size_t
+fields_of(json_t *(*fn)(void *, const uint8_t *, size_t, struct jsonw *), void *arg,
+    const uint8_t *p, size_t n, int pre, struct buf *b, char *tags, size_t tagslen, int *done)
+{
+	struct jsonw	 w;
+	json_t		*t;
+	char		*d;
+
+	b->len = 0;
+	jsonw_init(&w, b);
+	jsonw_object_begin(&w);
+	if (pre) {
+		jsonw_key(&w, "pre");
+		jsonw_int(&w, 1);
+	}
+	t = fn(arg, p, n, &w);
+	jsonw_object_end(&w);
+	*done = jsonw_done(&w);
+	d = t != NULL ? json_dumps(t, JSON_COMPACT) : NULL;
+	snprintf(tags, tagslen, "%s", d != NULL ? d : "-");
+	free(d);
+	json_decref(t);
+	return b->len;
+}
+
+/*
+ * The cache writes what fp_syn_fields writes, byte for byte: the first SYN of a shape (a miss),
+ * the ones after it (hits: IP ID, sequence, timestamps differ), shapes that evict each other
+ * (more shapes than slots), a tool's mark on a shape seen without one and the other way round,
+ * names too long to keep, undecodable bytes, and text cut by a small buffer (never kept).
+ */
+static void
+test_cache_same_text(void **state)
+{
+	/* Names of shapes with TTL 32 are longer than a slot keeps. */
+	static const char	 local[] = "syn *:32:0:*:*,*:*:* \"a long name "
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "\xc3\xa9t\xc3\xa9\" "
+	    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+	    "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy\n";
+	struct fpdb		*db = fpdb_new();
+	struct fp_syn_cache	*c;
+	struct buf		 a, b, small;
+	uint8_t			 p[128];
+	char			 ta[64], tb[64], err[256];
+	uint64_t		 x = 0x2545f4914f6cdd1dULL;
+	size_t			 n, la, lb, k, rounds;
+	int			 da, db_, pass;
+
+	(void)state;
+	if (fpdb_load_text(db, "local", local, strlen(local), err, sizeof(err)) == -1 ||
+	    fpdb_load(db, "data/fingerprints.txt", err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	buf_init(&a, 65536);
+	buf_init(&b, 65536);
+	for (pass = 0; pass < 2; pass++) {
+		/* pass 1: no database at all */
+		c = fp_syn_cache_new(pass == 0 ? db : NULL);
+		for (rounds = 0; rounds < 40000; rounds++) {
+			n = mk_varied(p, &x);
+			if (rounds % 97 == 0) {
+				/* Cut text: the same outcome when it fits; never kept for later. */
+				for (k = 8; k < 400; k += 37) {
+					buf_init(&small, k);
+					fields_of(fp_syn_fields_cached, c, p, n, 0, &small, tb,
+					    sizeof(tb), &db_);
+					buf_free(&small);
+				}
+			}
+			la = fields_of(fp_syn_fields, pass == 0 ? db : NULL, p, n, rounds & 1, &a,
+			    ta, sizeof(ta), &da);
+			for (k = 0; k < 2; k++) {
+				lb = fields_of(fp_syn_fields_cached, c, p, n, rounds & 1, &b, tb,
+				    sizeof(tb), &db_);
+				assert_int_equal(da, 0);
+				assert_int_equal(db_, 0);
+				if (la != lb || memcmp(a.data, b.data, la) != 0)
+					fail_msg("cached %.*s\nwanted %.*s", (int)lb, b.data,
+					    (int)la, a.data);
+				assert_string_equal(ta, tb);
+			}
+		}
+		fp_syn_cache_free(c);
+	}
+	buf_free(&a);
+	buf_free(&b);
+	fpdb_free(db);
+}
+
 int
 main(void)
 {
@@ -307,6 +467,7 @@ main(void)
 		cmocka_unit_test(test_quirks_and_bad_options),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_event_fields),
+		cmocka_unit_test(test_cache_same_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
