@@ -302,6 +302,7 @@ cmd_run(int argc, char **argv)
 	session_close_all("shutdown");
 	/* Let the deferred frees run, then drain the store. */
 	event_base_loop(rc.base, EVLOOP_NONBLOCK);
+	session_pool_free();
 	status = CMD_EXIT_OK;
 out:
 	for (i = 0; i < nsigs; i++)

@@ -30,6 +30,7 @@ struct session {
 	struct service		*svc;
 	const struct proto	*proto;
 	void			*ctx;
+	size_t			 ctx_size;	/* ctx's allocation */
 	int			 fd;
 	struct event		*rev;		/* readable, or idle timeout */
 	struct event		*wev;		/* writable, armed only while out is not empty */
@@ -396,17 +397,101 @@ session_set_reason(struct session *s, const char *reason)
 	s->close_reason = s->reason_buf;
 }
 
-/* Frees a session whose events are not pending (closed, or never armed). */
+/*
+ * Freed sessions kept for the next ones, with their context and small buffers: a connection then
+ * costs no allocation of its own in the steady state. Bounded in count and in what each keeps.
+ */
+#define SESSION_POOL_MAX	64
+#define SESSION_POOL_BUF	4096	/* larger buffers are freed */
+
+static struct session	*session_pool[SESSION_POOL_MAX];
+static size_t		 session_npool;
+
+static void
+session_buf_drop_large(struct buf *b)
+{
+	if (b->cap > SESSION_POOL_BUF)
+		buf_free(b);
+}
+
+/* Frees a session whose events are not pending (closed, or never armed), or pools it. */
 static void
 session_free(struct session *s)
 {
+	if (s->tr != NULL && s->tr->free != NULL)
+		s->tr->free(s->t);
+	s->tr = NULL;
+	if (session_npool < SESSION_POOL_MAX) {
+		session_buf_drop_large(&s->in);
+		session_buf_drop_large(&s->out);
+		session_buf_drop_large(&s->pending);
+		session_pool[session_npool++] = s;
+		return;
+	}
 	buf_free(&s->in);
 	buf_free(&s->out);
 	buf_free(&s->pending);
 	free(s->ctx);
-	if (s->tr != NULL && s->tr->free != NULL)
-		s->tr->free(s->t);
 	free(s);
+}
+
+/* A buffer of a pooled session, emptied, with a new maximum (its storage kept). */
+static void
+session_buf_reuse(struct buf *b, const struct buf *kept, size_t max)
+{
+	buf_init(b, max);
+	if (kept->cap <= max) {
+		b->data = kept->data;
+		b->cap = kept->cap;
+	} else
+		free(kept->data);
+}
+
+/* A zeroed session with its events' room, its context and buffers (from the pool if it can). */
+static struct session *
+session_alloc(const struct proto *p, size_t in_max)
+{
+	struct session	*s, kept;
+
+	if (session_npool == 0) {
+		s = xcalloc(1, SESSION_SIZE + 3 * session_event_size());
+		buf_init(&s->in, in_max);
+		buf_init(&s->out, HNP_MAX_PENDING_OUT);
+		buf_init(&s->pending, HNP_MAX_PENDING_OUT);
+		s->ctx_size = p->ctx_size;
+		s->ctx = p->ctx_size ? xcalloc(1, p->ctx_size) : NULL;
+		return s;
+	}
+	s = session_pool[--session_npool];
+	kept = *s;
+	memset(s, 0, SESSION_SIZE + 3 * session_event_size());
+	session_buf_reuse(&s->in, &kept.in, in_max);
+	session_buf_reuse(&s->out, &kept.out, HNP_MAX_PENDING_OUT);
+	session_buf_reuse(&s->pending, &kept.pending, HNP_MAX_PENDING_OUT);
+	if (kept.ctx_size == p->ctx_size && kept.ctx != NULL) {
+		s->ctx = kept.ctx;
+		memset(s->ctx, 0, p->ctx_size);
+	} else {
+		free(kept.ctx);
+		s->ctx = p->ctx_size ? xcalloc(1, p->ctx_size) : NULL;
+	}
+	s->ctx_size = p->ctx_size;
+	return s;
+}
+
+void
+session_pool_free(void)
+{
+	struct session	*s;
+
+	while (session_npool > 0) {
+		s = session_pool[--session_npool];
+		buf_free(&s->in);
+		buf_free(&s->out);
+		buf_free(&s->pending);
+		free(s->ctx);
+		free(s);
+	}
 }
 
 int
@@ -782,7 +867,7 @@ session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t 
 	socklen_t		 llen = sizeof(local);
 
 	/* The three events live in the session's own allocation (event_assign). */
-	s = xcalloc(1, SESSION_SIZE + 3 * session_event_size());
+	s = session_alloc(svc->proto, svc->proto->max_input ? svc->proto->max_input(svc) : 65536);
 	s->rev = (struct event *)((char *)s + SESSION_SIZE);
 	s->wev = (struct event *)((char *)s->rev + session_event_size());
 	s->total_timer = (struct event *)((char *)s->wev + session_event_size());
@@ -797,10 +882,6 @@ session_new(struct service *svc, int fd, const struct sockaddr *peer, socklen_t 
 		session_addr(local_addr, s->dst_ip, sizeof(s->dst_ip), &s->dst_port);
 	else if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
 		session_addr((struct sockaddr *)&local, s->dst_ip, sizeof(s->dst_ip), &s->dst_port);
-	buf_init(&s->in, s->proto->max_input ? s->proto->max_input(svc) : 65536);
-	buf_init(&s->out, HNP_MAX_PENDING_OUT);
-	buf_init(&s->pending, HNP_MAX_PENDING_OUT);
-	s->ctx = s->proto->ctx_size ? xcalloc(1, s->proto->ctx_size) : NULL;
 	if (event_assign(s->rev, session_env.base, fd, EV_READ | EV_PERSIST, session_read_cb,
 	    s) == -1 ||
 	    event_assign(s->wev, session_env.base, fd, EV_WRITE | EV_PERSIST, session_write_cb,
@@ -1049,6 +1130,7 @@ session_handoff(struct session *s, struct service *to)
 	free(s->ctx);
 	s->svc = to;
 	s->proto = to->proto;
+	s->ctx_size = s->proto->ctx_size;
 	s->ctx = s->proto->ctx_size ? xcalloc(1, s->proto->ctx_size) : NULL;
 	max = s->proto->max_input ? s->proto->max_input(to) : 65536;
 	if (s->peek) {

@@ -169,5 +169,7 @@ void	session_committed(int64_t committed);
 int	session_admit(const struct sockaddr *peer);
 /* Closes every session (shutdown). */
 void	session_close_all(const char *reason);
+/* Frees the sessions kept for reuse (at exit, after the loop's last turn). */
+void	session_pool_free(void);
 
 #endif
