@@ -67,11 +67,12 @@ wow_b64(struct imp_rec *r, const char *p, size_t n)
 static const char *
 wow_header(const struct imp_rec *r, const char *name, size_t *vlen)
 {
-	const char	*p = (const char *)r->payload.data, *end = p + r->payload.len, *nl;
+	const char	*p = (const char *)r->payload.data, *end, *nl;
 	size_t		 nlen = strlen(name);
 
 	if (p == NULL)
 		return NULL;
+	end = p + r->payload.len;
 	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 		return NULL;
 	for (p = nl + 1; p < end; p = nl + 1) {

@@ -120,7 +120,10 @@ sig_match(char *const *pf, char *const *sf)
 			continue;
 		if (i == 4 && strncmp(pf[i], "mss*", 4) == 0) {
 			if (sig_num(pf[i] + 4, &n) == -1 || sig_num(sf[3], &mss) == -1 ||
-			    sig_num(sf[4], &win) == -1 || win != mss * n)
+			    sig_num(sf[4], &win) == -1)
+				return 0;
+			/* win == mss * n, without the product (n is the pattern's, any size). */
+			if (mss == 0 ? win != 0 : win % mss != 0 || win / mss != n)
 				return 0;
 			continue;
 		}

@@ -44,7 +44,8 @@ mk4(uint8_t *p, int ttl, int df, uint16_t ipid, uint32_t seq, uint16_t dport, ui
 	p[33] = 0x02;
 	p[34] = (uint8_t)(win >> 8);
 	p[35] = (uint8_t)win;
-	memcpy(p + 40, opts, olen);
+	if (olen > 0)
+		memcpy(p + 40, opts, olen);
 	return n;
 }
 
