@@ -30,15 +30,18 @@ run: build
 	mkdir -p var
 	./$(BUILD)/hanipo run -c $(CONFIG)
 
+# UBSan only prints by default: make undefined behaviour fail the test that hits it.
+UBSAN_ENV  := UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
 # Every suite runs even when an earlier one fails; tools/test-summary.py adds them up.
 test: deps-test build $(BUILD_ASAN)/build.ninja
 	ninja -C $(BUILD_ASAN)
 	@rm -rf $(BUILD)/test-results && mkdir -p $(BUILD)/test-results
 	-meson test -C $(BUILD) --suite unit --suite fuzz --print-errorlogs
-	-meson test -C $(BUILD_ASAN) --suite unit --suite fuzz --print-errorlogs
+	-$(UBSAN_ENV) meson test -C $(BUILD_ASAN) --suite unit --suite fuzz --print-errorlogs
 	-HANIPO_BIN=$(CURDIR)/$(BUILD)/hanipo $(PYTEST) -q tests/e2e \
 	    --junitxml=$(BUILD)/test-results/e2e.xml
-	-HANIPO_BIN=$(CURDIR)/$(BUILD_ASAN)/hanipo HANIPO_ASAN=1 $(PYTEST) -q tests/e2e \
+	-$(UBSAN_ENV) HANIPO_BIN=$(CURDIR)/$(BUILD_ASAN)/hanipo HANIPO_ASAN=1 $(PYTEST) -q tests/e2e \
 	    -m "not slow" --junitxml=$(BUILD)/test-results/e2e-asan.xml
 	@/usr/bin/python3 tools/test-summary.py $(BUILD)/meson-logs/testlog.json \
 	    $(BUILD_ASAN)/meson-logs/testlog.json $(BUILD)/test-results/e2e.xml \
