@@ -301,6 +301,9 @@ kw_index(void)
 		if (is_alpha((uint8_t)c))
 			kw_letter[c] = 1u << (lower((uint8_t)c) - 'a');
 	for (k = 0; k < KW_COUNT; k++) {
+		/* kw_follow's pairs need two letters: a keyword without them would never be found. */
+		if (!is_alpha((uint8_t)keywords[k].word[0]) || !is_alpha((uint8_t)keywords[k].word[1]))
+			abort();
 		c = lower((uint8_t)keywords[k].word[0]);
 		kw_by_first[c][n[c]++] = (signed char)k;
 		kw_len[k] = strlen(keywords[k].word);
