@@ -65,11 +65,6 @@ int	sigdb_classify(struct sigdb *db, struct evt *ev);
 int	sigdb_reads_client(struct sigdb *db, const char *proto, const char *kind);
 
 struct store;
-/* Makes the store's writer classify every event with db before storing it (db NULL: stop), and
- * free db when it is replaced or the store closes. */
-void	sigdb_attach(struct store *s, struct sigdb *db);
-
-struct store;
 /*
  * Makes the store's writer classify every event with db before storing it (db NULL: stop), and
  * free db when it is replaced or the store closes.
