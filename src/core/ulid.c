@@ -95,33 +95,17 @@ ulid_text(char out[ULID_LEN + 1], const uint8_t bin[16])
 static void
 ulid_increment(void)
 {
-	int	 i;
+	const char	*d;
+	int		 i;
 
 	for (i = ULID_LEN - 1; i >= ULID_TIME_DIGITS; i--) {
-		switch (ulid_last[i]) {
-		case 'Z':
+		/* Always found: the digits are ours. The next digit of the alphabet, or a carry. */
+		d = memchr(ulid_b32, ulid_last[i], sizeof(ulid_b32) - 1);
+		if (d == ulid_b32 + sizeof(ulid_b32) - 2) {
 			ulid_last[i] = '0';
 			continue;
-		/* Crockford's alphabet has no I, L, O or U. */
-		case '9':
-			ulid_last[i] = 'A';
-			break;
-		case 'H':
-			ulid_last[i] = 'J';
-			break;
-		case 'K':
-			ulid_last[i] = 'M';
-			break;
-		case 'N':
-			ulid_last[i] = 'P';
-			break;
-		case 'T':
-			ulid_last[i] = 'V';
-			break;
-		default:
-			ulid_last[i]++;
-			break;
 		}
+		ulid_last[i] = d[1];
 		return;
 	}
 }
