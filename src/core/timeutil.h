@@ -7,8 +7,9 @@
 
 /* Microseconds since the epoch, UTC. */
 int64_t	time_now_us(void);
-/* Monotonic milliseconds. */
+/* Monotonic milliseconds, microseconds. */
 int64_t	time_mono_ms(void);
+int64_t	time_mono_us(void);
 
 /*
  * Parses a duration ("90s", "15m", "24h", "7d", "1w"; bare digits are seconds) into microseconds.

@@ -472,9 +472,13 @@ chain_verify(sqlite3 *db, struct chain_report *rep, char *err, size_t errlen)
 	buf_free(&enc);
 	if (rc == -1)
 		snprintf(err, errlen, "verify: %s", sqlite3_errmsg(db));
-	else if (sqlite3_prepare_v2(db, "SELECT count(*) FROM events e WHERE seq < coalesce("
-	    "(SELECT min(first_seq) FROM chain c WHERE c.sensor = e.sensor), 1 << 62)", -1, &st,
-	    NULL) == SQLITE_OK) {
+	/*
+	 * Each sensor's first chained seq once, not per event: a correlated subquery read every
+	 * chain row per event (78,000 events and 12,000 links: over 5 minutes).
+	 */
+	else if (sqlite3_prepare_v2(db, "SELECT count(*) FROM events e LEFT JOIN (SELECT sensor, "
+	    "min(first_seq) AS f FROM chain GROUP BY sensor) c ON c.sensor = e.sensor "
+	    "WHERE e.seq < coalesce(c.f, 1 << 62)", -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			rep->unchained = sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);

@@ -91,6 +91,10 @@ const struct config_key store_config_keys[] = {
 static const struct sink_ops *const store_sinks[] = { &sink_accesslog, &sink_jsonl };
 #define NSINKS	(sizeof(store_sinks) / sizeof(store_sinks[0]))
 #define STORE_BUSY_MS	10000	/* the writer waits this long for another process's write lock */
+#define STORE_CKPT_BUSY_MS	1000	/* the checkpointer's passive pass waits for its lock */
+#define STORE_RESTART_BUSY_MS	10	/* ... its restart pass for the write lock and readers */
+#define STORE_RESTART_FRAMES	4096	/* a WAL this long (16 MiB) after a passive pass restarts */
+#define STORE_WAL_LIMIT_BYTES	(64 * 1024 * 1024)	/* a restarted WAL is cut back to this */
 
 #define STORE_INS_COLS	16	/* parameters of one event */
 #define STORE_INS_SIZES	6	/* INSERTs of 1, 2, 4 ... 32 events */
@@ -111,6 +115,7 @@ struct store {
 	int			 inline_ok;	/* the loop may commit itself (sync normal) */
 	pthread_t		 ckpt_thread;	/* checkpoints the WAL off the commit path */
 	sqlite3			*ckpt_db;
+	int64_t			 busy_since;	/* store_busy: when the current wait began */
 	pthread_mutex_t		 mtx;
 	pthread_cond_t		 cond;		/* writer waits for work */
 	pthread_cond_t		 progress;	/* flushers wait for progress */
@@ -491,7 +496,52 @@ store_thread(void *arg)
  * Checkpoints the WAL once a second through its own connection. PASSIVE never blocks the writer, so
  * the fsyncs a checkpoint needs are not on the path of any reply (the writer's own connection has
  * automatic checkpoints turned off).
+ *
+ * But the writer starts the WAL over only when a commit finds every frame copied, and under
+ * sustained load a commit always lands while the passive pass syncs: the WAL then grew by every
+ * frame, for as long as the load lasted (200 MB in 6 s of wrk; a flood would fill the disk). So
+ * when a passive pass leaves a large WAL, a RESTART pass copies the frames written meanwhile with
+ * the write lock held: a millisecond or two in which the loop's commits go to the writer thread,
+ * which waits for the lock. If the lock or a reader does not give way within
+ * STORE_RESTART_BUSY_MS, SQLite falls back to a passive pass and the next second tries again.
  */
+static void
+store_checkpoint(struct store *s)
+{
+	int	 nlog = 0, ncopied = 0;
+
+	/* A second passive pass copies what came during the first: the restart has less to do. */
+	if (sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog,
+	    &ncopied) != SQLITE_OK || nlog < STORE_RESTART_FRAMES ||
+	    sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &nlog,
+	    &ncopied) != SQLITE_OK)
+		return;
+	sqlite3_busy_timeout(s->ckpt_db, STORE_RESTART_BUSY_MS);
+	sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+	sqlite3_busy_timeout(s->ckpt_db, STORE_CKPT_BUSY_MS);
+}
+
+/*
+ * The writer's busy handler: while the checkpointer's restart pass holds the write lock (a few ms),
+ * it retries every 100 µs, where SQLite's own would sleep 1, 2, 5, 10 ... ms and keep the replies
+ * waiting for as long; a lock held longer (another process writing) is polled every 1, then 10 ms,
+ * for STORE_BUSY_MS in all.
+ */
+static int
+store_busy(void *arg, int tries)
+{
+	struct store	*s = arg;
+	int64_t		 now = time_mono_us(), waited;
+
+	if (tries == 0)
+		s->busy_since = now;
+	waited = now - s->busy_since;
+	if (waited >= STORE_BUSY_MS * 1000LL)
+		return 0;
+	usleep(waited < 2000 ? 100 : waited < 50000 ? 1000 : 10000);
+	return 1;
+}
+
 static void *
 store_ckpt_thread(void *arg)
 {
@@ -507,7 +557,7 @@ store_ckpt_thread(void *arg)
 			pthread_cond_timedwait(&s->ckpt_cond, &s->mtx, &until);
 		stop = s->stop;
 		pthread_mutex_unlock(&s->mtx);
-		sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		store_checkpoint(s);
 	}
 	return NULL;
 }
@@ -578,7 +628,7 @@ store_write_here(struct store *s)
 	store_cls_apply(&cls, batch);
 	sqlite3_busy_timeout(s->db, 0);
 	rc = store_commit(s, batch, 1);
-	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	sqlite3_busy_handler(s->db, store_busy, s);
 	if (rc == -1) {
 		pthread_mutex_lock(&s->mtx);
 		s->writer_busy = 0;
@@ -730,7 +780,7 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 		    s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	sqlite3_busy_handler(s->db, store_busy, s);
 	schema_page_size(s->db);
 	if (sqlite3_exec(s->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(s->db, strcmp(sync, "full") == 0 ? "PRAGMA synchronous=FULL" :
@@ -741,12 +791,15 @@ store_open(const struct config *cfg, struct event_base *base, store_notify_cb cb
 	if (schema_migrate(s->db, err, errlen) == -1)
 		goto fail;
 	sqlite3_wal_autocheckpoint(s->db, 0);
+	/* After a burst, the first commit of a restarted WAL truncates the file to this. */
+	snprintf(sql, sizeof(sql), "PRAGMA journal_size_limit = %d", STORE_WAL_LIMIT_BYTES);
+	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
 	if (sqlite3_open_v2(path, &s->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
 	    vfs) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: cannot open a second connection", path);
 		goto fail;
 	}
-	sqlite3_busy_timeout(s->ckpt_db, 1000);
+	sqlite3_busy_timeout(s->ckpt_db, STORE_CKPT_BUSY_MS);
 	sqlite3_exec(s->ckpt_db, strcmp(sync, "full") == 0 ? "PRAGMA synchronous=FULL" :
 	    "PRAGMA synchronous=NORMAL", NULL, NULL, NULL);
 	for (k = 0; k < STORE_INS_SIZES; k++) {
