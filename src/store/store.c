@@ -636,11 +636,17 @@ store_write_here(struct store *s)
 		return -1;
 	}
 	atomic_store(&s->committed, last);
+	s->local_head = s->local_tail = NULL;
+	s->local_n = 0;
+	/*
+	 * The replies first: the clients waiting for them get to work while the other sinks write
+	 * their lines (what the replies emit, closes, goes to the next batch).
+	 */
+	if (s->notify_cb != NULL)
+		s->notify_cb(last, s->notify_arg);
 	store_sinks_append(s, batch, n);
 	for (ev = batch; ev != NULL; ev = ev->next)
 		bytes += ev->payload_len;
-	s->local_head = s->local_tail = NULL;
-	s->local_n = 0;
 	pthread_mutex_lock(&s->mtx);
 	s->queued_bytes -= bytes;
 	s->last_handled = last;
@@ -649,8 +655,6 @@ store_write_here(struct store *s)
 	pthread_mutex_unlock(&s->mtx);
 	store_free_list(batch);
 	store_free_done(s);
-	if (s->notify_cb != NULL)
-		s->notify_cb(last, s->notify_arg);
 	return 0;
 }
 
